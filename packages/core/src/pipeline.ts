@@ -1,0 +1,227 @@
+import type { Aligner } from './aligner';
+import type { Backbone } from './backbone';
+import type { Detector } from './detector';
+import { SquintError, type ItemResult } from './errors';
+import type { AlignedFace, DetectedFace } from './face';
+import type { Point } from './geometry';
+import type { RgbImage } from './image';
+import type { Landmarker } from './landmarker';
+import type { Match, Matcher } from './matcher';
+import type { Preprocessor } from './preprocessor';
+import type { QualityEstimator } from './quality-estimator';
+import { resize } from './resize';
+import { plausibleLandmarks } from './landmark-check';
+
+export interface PipelineStages {
+  detector?: Detector;
+  landmarker?: Landmarker;
+  aligner: Aligner;
+  preprocessors?: Preprocessor[];
+  quality?: QualityEstimator;
+  backbone: Backbone;
+}
+
+export interface PipelineOptions {
+  /** Faces whose quality is below this are embedded but marked `accepted: false` and never identified. */
+  minQuality?: number;
+  /** Faces per backbone call (memory bound). Default 32. */
+  batchSize?: number;
+  /**
+   * Face crops smaller than this (shorter side, px) are upscaled to it before landmarking: the
+   * landmark model cannot see a 16 px face. Default 64.
+   */
+  cropLandmarkSize?: number;
+  /** Called after each stage with its wall time, for benchmarks and progress. */
+  onStage?: (stage: PipelineStage, ms: number, items: number) => void;
+}
+
+export type PipelineStage = 'detect' | 'landmark' | 'align' | 'preprocess' | 'quality' | 'embed';
+
+/** One face through the whole pipeline. */
+export interface FaceEmbedding {
+  face: AlignedFace;
+  embedding: Float32Array;
+  /** Quality from the pipeline's estimator (absent when the pipeline has none). */
+  quality?: number;
+  /** False when quality < minQuality: the face must not be matched. */
+  accepted: boolean;
+}
+
+export interface Identification extends FaceEmbedding {
+  /** Top-k gallery identities; empty when the face was not accepted. */
+  matches: Match[];
+}
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * detect -> (landmark) -> align -> preprocess* -> quality -> backbone(quality) -> embedding.
+ * Three entry points for three kinds of input: whole images (faces are detected), face crops
+ * (the low-resolution case: tracker crops, TinyFace), and faces that are already aligned.
+ * Every stage runs on the whole batch at once.
+ */
+export class Pipeline {
+  readonly stages: Readonly<PipelineStages>;
+  readonly options: Readonly<PipelineOptions>;
+
+  constructor(stages: PipelineStages, options: PipelineOptions = {}) {
+    if (!stages.backbone) throw new SquintError('INVALID_ARGUMENT', 'a pipeline needs a backbone');
+    if (!stages.aligner) throw new SquintError('INVALID_ARGUMENT', 'a pipeline needs an aligner');
+    this.stages = { preprocessors: [], ...stages };
+    this.options = options;
+  }
+
+  get modelId(): string {
+    return this.stages.backbone.modelId;
+  }
+
+  get dim(): number {
+    return this.stages.backbone.dim;
+  }
+
+  private async timed<T>(stage: PipelineStage, items: number, fn: () => Promise<T> | T): Promise<T> {
+    const t0 = now();
+    const out = await fn();
+    this.options.onStage?.(stage, now() - t0, items);
+    return out;
+  }
+
+  /** Detects and aligns every face in each image (one list per image, possibly empty). */
+  async detectAndAlign(images: readonly RgbImage[]): Promise<AlignedFace[][]> {
+    const { detector, landmarker, aligner } = this.stages;
+    if (!detector) {
+      throw new SquintError('INVALID_ARGUMENT', 'this pipeline has no detector: use embedCrops() for face crops or embedAligned() for aligned faces');
+    }
+    const detected = await this.timed('detect', images.length, () => detector.detect(images));
+    const withLandmarks: DetectedFace[][] = [];
+    for (let i = 0; i < images.length; i++) {
+      const faces = detected[i];
+      const missing = faces.filter((f) => !f.landmarks);
+      if (landmarker && missing.length > 0) {
+        const points = await this.timed('landmark', missing.length, () => landmarker.locate(images[i], missing.map((f) => f.box)));
+        let j = 0;
+        withLandmarks.push(faces.map((f) => (f.landmarks ? f : { ...f, landmarks: points[j++] })));
+      } else {
+        withLandmarks.push(faces);
+      }
+    }
+    return this.timed('align', images.length, () => withLandmarks.map((faces, i) => aligner.align(images[i], faces, i)));
+  }
+
+  /**
+   * Aligns images that are face crops. Landmarks are sought on an upscaled copy (crops of 16 px
+   * are too small for the landmark model); when they are missing or implausible the crop is
+   * mapped to the template by the aligner's crop rule. `AlignedFace.alignment` says which.
+   */
+  async alignCrops(crops: readonly RgbImage[]): Promise<AlignedFace[]> {
+    const { landmarker, aligner } = this.stages;
+    let points: (Point[] | undefined)[] = crops.map(() => undefined);
+    if (landmarker) {
+      const target = this.options.cropLandmarkSize ?? 64;
+      points = await this.timed('landmark', crops.length, () => Promise.all(crops.map(async (crop) => {
+        const scale = Math.max(1, target / Math.min(crop.width, crop.height));
+        const big = scale > 1 ? resize(crop, Math.round(crop.width * scale), Math.round(crop.height * scale), 'bicubic') : crop;
+        const [found] = await landmarker.locate(big, [{ x: 0, y: 0, width: big.width, height: big.height }]);
+        if (!found) return undefined;
+        // Back to crop pixels (pixel-centre convention: c_small = (c_big + 0.5) / s - 0.5).
+        const sx = big.width / crop.width;
+        const sy = big.height / crop.height;
+        const pts = found.map(([x, y]) => [(x + 0.5) / sx - 0.5, (y + 0.5) / sy - 0.5] as Point);
+        return plausibleLandmarks(pts, crop.width, crop.height) ? pts : undefined;
+      })));
+    }
+    return this.timed('align', crops.length, () => crops.map((crop, i) => aligner.alignCrop(crop, points[i], i)));
+  }
+
+  /** Preprocess -> quality -> embed for faces that are already aligned. */
+  async embedAligned(faces: readonly AlignedFace[]): Promise<FaceEmbedding[]> {
+    const batch = this.options.batchSize ?? 32;
+    const out: FaceEmbedding[] = [];
+    for (let start = 0; start < faces.length; start += batch) {
+      out.push(...(await this.embedChunk(faces.slice(start, start + batch))));
+    }
+    return out;
+  }
+
+  private async embedChunk(input: readonly AlignedFace[]): Promise<FaceEmbedding[]> {
+    const { preprocessors = [], quality, backbone } = this.stages;
+    let faces = input as AlignedFace[];
+    for (const p of preprocessors) {
+      const before = faces.length;
+      faces = await this.timed('preprocess', before, () => p.process(faces));
+      if (faces.length !== before) {
+        throw new SquintError('INVALID_ARGUMENT', `preprocessor "${p.name}" returned ${faces.length} faces for ${before}`);
+      }
+    }
+    const q = quality ? await this.timed('quality', faces.length, () => quality.estimate(faces)) : undefined;
+    const embeddings = await this.timed('embed', faces.length, () => backbone.embed(faces, q));
+    const min = this.options.minQuality;
+    return faces.map((face, i) => ({
+      face,
+      embedding: embeddings[i],
+      quality: q?.[i],
+      accepted: min === undefined || q === undefined || q[i] >= min,
+    }));
+  }
+
+  /** Every face in every image: detect, align, embed. One list per image. */
+  async embedImages(images: readonly RgbImage[]): Promise<FaceEmbedding[][]> {
+    const aligned = await this.detectAndAlign(images);
+    const flat = await this.embedAligned(aligned.flat());
+    const out: FaceEmbedding[][] = aligned.map(() => []);
+    for (const f of flat) out[f.face.sourceIndex].push(f);
+    return out;
+  }
+
+  /** One embedding per face crop (no detection). */
+  async embedCrops(crops: readonly RgbImage[]): Promise<FaceEmbedding[]> {
+    return this.embedAligned(await this.alignCrops(crops));
+  }
+
+  /**
+   * The single best face of each image, for enrolment and verification: the highest-scoring
+   * detection. An image with no detectable face is an error item (NO_FACE), not a silent gap;
+   * with `cropFallback` it is treated as a face crop instead.
+   */
+  async embedBestFace(images: readonly RgbImage[], labels: readonly string[] = [], cropFallback = false): Promise<ItemResult<FaceEmbedding>[]> {
+    const aligned = await this.detectAndAlign(images);
+    const picks: (AlignedFace | undefined)[] = aligned.map((faces) =>
+      faces.reduce<AlignedFace | undefined>((best, f) => (!best || (f.detectionScore ?? 0) > (best.detectionScore ?? 0) ? f : best), undefined));
+    const missing = picks.flatMap((p, i) => (p ? [] : [i]));
+    if (cropFallback && missing.length > 0) {
+      const crops = await this.alignCrops(missing.map((i) => images[i]));
+      missing.forEach((i, j) => (picks[i] = { ...crops[j], sourceIndex: i }));
+    }
+    const present = picks.filter((p): p is AlignedFace => !!p);
+    const embedded = await this.embedAligned(present);
+    const byIndex = new Map(embedded.map((e) => [e.face.sourceIndex, e]));
+    return images.map((_, i) => {
+      const e = byIndex.get(i);
+      return e ? { ok: true as const, value: e } : { ok: false as const, error: new SquintError('NO_FACE', 'no face detected', { input: labels[i] ?? `image ${i}` }) };
+    });
+  }
+
+  /** Top-k identities for every face in each image; faces below minQuality get no matches. */
+  async identifyImages(images: readonly RgbImage[], matcher: Matcher, k = 5): Promise<Identification[][]> {
+    this.checkMatcher(matcher);
+    const embedded = await this.embedImages(images);
+    return embedded.map((faces) => faces.map((f) => ({ ...f, matches: f.accepted ? matcher.search(f.embedding, k) : [] })));
+  }
+
+  /** Top-k identities for each face crop. */
+  async identifyCrops(crops: readonly RgbImage[], matcher: Matcher, k = 5): Promise<Identification[]> {
+    this.checkMatcher(matcher);
+    const embedded = await this.embedCrops(crops);
+    return embedded.map((f) => ({ ...f, matches: f.accepted ? matcher.search(f.embedding, k) : [] }));
+  }
+
+  private checkMatcher(matcher: Matcher): void {
+    if (matcher.modelId !== this.modelId || matcher.dim !== this.dim) {
+      throw new SquintError('GALLERY_MODEL', `gallery was made with model "${matcher.modelId}" (${matcher.dim}-d) but this pipeline uses "${this.modelId}" (${this.dim}-d); re-enrol the gallery with this model`);
+    }
+  }
+}
+
+export function createPipeline(stages: PipelineStages, options?: PipelineOptions): Pipeline {
+  return new Pipeline(stages, options);
+}

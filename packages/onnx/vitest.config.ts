@@ -1,0 +1,3 @@
+import { squintProject } from '../../vitest.shared';
+
+export default squintProject('onnx');

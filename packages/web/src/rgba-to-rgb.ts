@@ -1,0 +1,31 @@
+import { SquintError, type RgbImage } from '@squint/core';
+
+/** The shape of ImageData without needing a DOM: 8-bit RGBA, row-major, no padding. */
+export interface RgbaPixels {
+  readonly width: number;
+  readonly height: number;
+  readonly data: ArrayLike<number> & { readonly length: number };
+}
+
+/**
+ * Drops the alpha channel. Colour values are kept as they are (not composited over a
+ * background), which is what sharp's removeAlpha() does in @squint/node, so both runtimes
+ * hand the models the same pixels.
+ */
+export function rgbaToRgb(pixels: RgbaPixels, label?: string): RgbImage {
+  const { width, height, data } = pixels;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new SquintError('IMAGE_DECODE', `image has size ${width}x${height}; width and height must be positive integers`, { input: label });
+  }
+  const count = width * height;
+  if (data.length !== count * 4) {
+    throw new SquintError('IMAGE_DECODE', `RGBA data for ${width}x${height} needs ${count * 4} bytes, got ${data.length}; pass ImageData or an object with the same layout`, { input: label });
+  }
+  const out = new Uint8Array(count * 3);
+  for (let i = 0, j = 0; i < count; i++, j += 4) {
+    out[i * 3] = data[j];
+    out[i * 3 + 1] = data[j + 1];
+    out[i * 3 + 2] = data[j + 2];
+  }
+  return { width, height, data: out };
+}
