@@ -86,8 +86,13 @@ export class Pipeline {
     return out;
   }
 
-  /** Detects and aligns every face in each image (one list per image, possibly empty). */
-  async detectAndAlign(images: readonly RgbImage[]): Promise<AlignedFace[][]> {
+  /**
+   * Detects and aligns every face in each image (one list per image, possibly empty).
+   * With `cropFallbackMaxSide`, an image in which nothing is detected and whose longer side is at
+   * most that many pixels is taken to be a face crop (tracker crops, TinyFace) and aligned by
+   * alignCrops() instead; a larger image with no detection keeps an empty list.
+   */
+  async detectAndAlign(images: readonly RgbImage[], options: { cropFallbackMaxSide?: number } = {}): Promise<AlignedFace[][]> {
     const { detector, landmarker, aligner } = this.stages;
     if (!detector) {
       throw new SquintError('INVALID_ARGUMENT', 'this pipeline has no detector: use embedCrops() for face crops or embedAligned() for aligned faces');
@@ -105,7 +110,14 @@ export class Pipeline {
         withLandmarks.push(faces);
       }
     }
-    return this.timed('align', images.length, () => withLandmarks.map((faces, i) => aligner.align(images[i], faces, i)));
+    const aligned = await this.timed('align', images.length, () => withLandmarks.map((faces, i) => aligner.align(images[i], faces, i)));
+    const maxSide = options.cropFallbackMaxSide ?? 0;
+    const asCrops = aligned.flatMap((faces, i) => (faces.length === 0 && Math.max(images[i].width, images[i].height) <= maxSide ? [i] : []));
+    if (asCrops.length > 0) {
+      const crops = await this.alignCrops(asCrops.map((i) => images[i]));
+      asCrops.forEach((i, j) => (aligned[i] = [{ ...crops[j], sourceIndex: i }]));
+    }
+    return aligned;
   }
 
   /**
@@ -165,8 +177,8 @@ export class Pipeline {
   }
 
   /** Every face in every image: detect, align, embed. One list per image. */
-  async embedImages(images: readonly RgbImage[]): Promise<FaceEmbedding[][]> {
-    const aligned = await this.detectAndAlign(images);
+  async embedImages(images: readonly RgbImage[], options: { cropFallbackMaxSide?: number } = {}): Promise<FaceEmbedding[][]> {
+    const aligned = await this.detectAndAlign(images, options);
     const flat = await this.embedAligned(aligned.flat());
     const out: FaceEmbedding[][] = aligned.map(() => []);
     for (const f of flat) out[f.face.sourceIndex].push(f);
@@ -180,31 +192,27 @@ export class Pipeline {
 
   /**
    * The single best face of each image, for enrolment and verification: the highest-scoring
-   * detection. An image with no detectable face is an error item (NO_FACE), not a silent gap;
-   * with `cropFallback` it is treated as a face crop instead.
+   * detection (or the crop itself, see detectAndAlign's `cropFallbackMaxSide`). An image with no
+   * usable face is an error item (NO_FACE) that names it, not a silent gap.
    */
-  async embedBestFace(images: readonly RgbImage[], labels: readonly string[] = [], cropFallback = false): Promise<ItemResult<FaceEmbedding>[]> {
-    const aligned = await this.detectAndAlign(images);
-    const picks: (AlignedFace | undefined)[] = aligned.map((faces) =>
-      faces.reduce<AlignedFace | undefined>((best, f) => (!best || (f.detectionScore ?? 0) > (best.detectionScore ?? 0) ? f : best), undefined));
-    const missing = picks.flatMap((p, i) => (p ? [] : [i]));
-    if (cropFallback && missing.length > 0) {
-      const crops = await this.alignCrops(missing.map((i) => images[i]));
-      missing.forEach((i, j) => (picks[i] = { ...crops[j], sourceIndex: i }));
-    }
-    const present = picks.filter((p): p is AlignedFace => !!p);
-    const embedded = await this.embedAligned(present);
+  async embedBestFace(images: readonly RgbImage[], options: { labels?: readonly string[]; cropFallbackMaxSide?: number } = {}): Promise<ItemResult<FaceEmbedding>[]> {
+    const aligned = await this.detectAndAlign(images, options);
+    const picks = aligned.flatMap((faces) => {
+      const best = faces.reduce<AlignedFace | undefined>((b, f) => (!b || (f.detectionScore ?? 0) > (b.detectionScore ?? 0) ? f : b), undefined);
+      return best ? [best] : [];
+    });
+    const embedded = await this.embedAligned(picks);
     const byIndex = new Map(embedded.map((e) => [e.face.sourceIndex, e]));
     return images.map((_, i) => {
       const e = byIndex.get(i);
-      return e ? { ok: true as const, value: e } : { ok: false as const, error: new SquintError('NO_FACE', 'no face detected', { input: labels[i] ?? `image ${i}` }) };
+      return e ? { ok: true as const, value: e } : { ok: false as const, error: new SquintError('NO_FACE', 'no face detected', { input: options.labels?.[i] ?? `image ${i}` }) };
     });
   }
 
   /** Top-k identities for every face in each image; faces below minQuality get no matches. */
-  async identifyImages(images: readonly RgbImage[], matcher: Matcher, k = 5): Promise<Identification[][]> {
+  async identifyImages(images: readonly RgbImage[], matcher: Matcher, k = 5, options: { cropFallbackMaxSide?: number } = {}): Promise<Identification[][]> {
     this.checkMatcher(matcher);
-    const embedded = await this.embedImages(images);
+    const embedded = await this.embedImages(images, options);
     return embedded.map((faces) => faces.map((f) => ({ ...f, matches: f.accepted ? matcher.search(f.embedding, k) : [] })));
   }
 

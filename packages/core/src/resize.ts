@@ -119,7 +119,7 @@ function boxTaps(inSize: number, outSize: number, scale: number): Taps {
   const start = new Int32Array(outSize), count = new Int32Array(outSize);
   const weights = new Float64Array(outSize * stride);
   for (let i = 0; i < outSize; i++) {
-    const lo = i * scale, hi = Math.min(inSize, (i + 1) * scale);
+    const lo = (i * inSize) / outSize, hi = Math.min(inSize, ((i + 1) * inSize) / outSize);
     const first = Math.floor(lo);
     const last = Math.min(inSize, Math.ceil(hi - 1e-9));
     for (let k = first; k < last; k++) {

@@ -52,7 +52,7 @@ export function getInitializerData(m: GraphLike, name: string): Float32Array {
 /** Adds the tensor as an initializer, replacing one of the same name. */
 export function setInitializer(m: GraphLike, tensor: P.ITensorProto): void {
   const g = graphOf(m);
-  const t = tensor instanceof onnx.TensorProto ? tensor : onnx.TensorProto.fromObject(tensor);
+  const t = onnx.TensorProto.fromObject(tensor);
   const i = g.initializer.findIndex((x) => x.name === t.name);
   if (i >= 0) g.initializer[i] = t;
   else g.initializer.push(t);
@@ -71,7 +71,7 @@ export function removeInitializer(m: GraphLike, name: string): boolean {
  */
 export function insertNode(m: GraphLike, node: P.INodeProto, options: { after?: Node | string } = {}): Node {
   const g = graphOf(m);
-  const n = node instanceof onnx.NodeProto ? node : onnx.NodeProto.fromObject(node);
+  const n = onnx.NodeProto.fromObject(node) as Node;
   let at = 0;
   g.node.forEach((existing, i) => {
     if (existing.output.some((o) => n.input.includes(o))) at = Math.max(at, i + 1);

@@ -13,7 +13,7 @@ export function readModel(bytes: Uint8Array, label = 'model'): Model {
   if (bytes.length === 0) throw invalid('the file is empty');
   let model: Model;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = onnx.ModelProto.decode(bytes) as Model;
   } catch (e) {
     throw invalid(`protobuf decoding failed: ${(e as Error).message}`, e);
   }

@@ -90,8 +90,9 @@ export function readTensor(t: P.ITensorProto): DecodedTensor {
     if (t.rawData.length !== count * width) {
       throw new SquintError('MODEL_INVALID', `tensor "${name}" has ${t.rawData.length} bytes of raw data, dims [${dims.join(',')}] need ${count * width}`, { input: name });
     }
-    // Copy: raw_data is usually a view into the whole file at an arbitrary (unaligned) offset.
-    const bytes = t.rawData.slice();
+    // Copy (a Buffer's slice() would not): raw_data is usually a view into the whole file at an
+    // arbitrary, unaligned offset.
+    const bytes = new Uint8Array(t.rawData);
     if (!LITTLE_ENDIAN) swapBytes(bytes, width);
     data = new Ctor(bytes.buffer as ArrayBuffer);
   } else {
