@@ -38,30 +38,45 @@ export function warpAffine(image: RgbImage, m: Affine, width: number, height: nu
   const replicate = options.border === 'replicate';
   const out = new Uint8Array(width * height * 3);
   const clamped = new Uint8ClampedArray(out.buffer);
-  const acc = new Float64Array(3);
+  const { width: w, height: h, data } = image;
   const inv = 1 / (n * n);
+  const acc = new Float64Array(3);
 
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      acc[0] = acc[1] = acc[2] = 0;
+      let r = 0, g = 0, b = 0;
       for (let j = 0; j < n; j++) {
         const v = y + (j + 0.5) / n - 0.5;
         for (let i = 0; i < n; i++) {
           const u = x + (i + 0.5) / n - 0.5;
-          sampleBilinear(image, ia * u + ib * v + itx, ic * u + id * v + ity, replicate, acc);
+          const sx = ia * u + ib * v + itx, sy = ic * u + id * v + ity;
+          const x0 = Math.floor(sx), y0 = Math.floor(sy);
+          if (x0 >= 0 && y0 >= 0 && x0 < w - 1 && y0 < h - 1) {
+            // Fast path: all four neighbours inside, whatever the border mode.
+            const fx = sx - x0, fy = sy - y0;
+            const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+            const p = (y0 * w + x0) * 3, q = p + w * 3;
+            r += w00 * data[p] + w01 * data[p + 3] + w10 * data[q] + w11 * data[q + 3];
+            g += w00 * data[p + 1] + w01 * data[p + 4] + w10 * data[q + 1] + w11 * data[q + 4];
+            b += w00 * data[p + 2] + w01 * data[p + 5] + w10 * data[q + 2] + w11 * data[q + 5];
+          } else {
+            acc[0] = acc[1] = acc[2] = 0;
+            sampleAtBorder(image, sx, sy, replicate, acc);
+            r += acc[0]; g += acc[1]; b += acc[2];
+          }
         }
       }
       const o = (y * width + x) * 3;
-      clamped[o] = acc[0] * inv;
-      clamped[o + 1] = acc[1] * inv;
-      clamped[o + 2] = acc[2] * inv;
+      clamped[o] = r * inv;
+      clamped[o + 1] = g * inv;
+      clamped[o + 2] = b * inv;
     }
   }
   return { width, height, data: out };
 }
 
-/** Adds the bilinear sample at (sx, sy) to acc. */
-function sampleBilinear(img: RgbImage, sx: number, sy: number, replicate: boolean, acc: Float64Array): void {
+/** Adds the bilinear sample at (sx, sy), some of whose neighbours lie outside the image, to acc. */
+function sampleAtBorder(img: RgbImage, sx: number, sy: number, replicate: boolean, acc: Float64Array): void {
   const { width: w, height: h, data } = img;
   const x0 = Math.floor(sx), y0 = Math.floor(sy);
   const fx = sx - x0, fy = sy - y0;

@@ -19,7 +19,7 @@ export async function saveGallery(gallery: Gallery, path: string): Promise<void>
   // Serialise first: a gallery that cannot be written must not even create the temp file.
   const bytes = serializeGallery(gallery);
   await mkdir(dirname(path), { recursive: true });
-  await writeFileAtomic(path, bytes);
+  await writeFileAtomic(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
 }
 
 /** Reads a gallery written by saveGallery, checking it against the model that will query it. */

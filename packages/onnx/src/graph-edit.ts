@@ -193,10 +193,10 @@ export function isTopologicallySorted(m: GraphLike): boolean {
 }
 
 /**
- * Reorders nodes so each comes after its inputs' producers, keeping the existing order where it is
- * already valid. Throws when a value is never produced or the nodes form a cycle.
+ * The nodes in an order where each comes after its inputs' producers, keeping the existing order
+ * where it is already valid. Throws when a value is never produced or the nodes form a cycle.
  */
-export function sortTopologically(m: GraphLike): void {
+export function topologicalOrder(m: GraphLike): Node[] {
   const g = graphOf(m);
   const ready = sources(g);
   const pending = [...g.node];
@@ -212,5 +212,10 @@ export function sortTopologically(m: GraphLike): void {
     sorted.push(n);
     for (const o of n.output) ready.add(o);
   }
-  g.node = sorted;
+  return sorted;
+}
+
+/** Reorders the graph's nodes topologically (see {@link topologicalOrder}). */
+export function sortTopologically(m: GraphLike): void {
+  graphOf(m).node = topologicalOrder(m);
 }

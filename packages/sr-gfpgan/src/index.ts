@@ -1,1 +1,13 @@
-export {};
+export * from './classical';
+export * from './lanczos';
+export * from './sr-preprocessor';
+export * from './upscaled-face';
+export * from './tensor-layout';
+export * from './tiling';
+export * from './onnx-sr';
+export * from './esrgan';
+export * from './tfjs-layers-model';
+export * from './esrgan-converter';
+export * from './gfpgan';
+export * from './paste-back';
+export * from './plugin';

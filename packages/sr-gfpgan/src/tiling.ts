@@ -31,9 +31,12 @@ function starts(length: number, size: number, overlap: number): number[] {
   return out;
 }
 
-/** Equal-sized tiles (so they batch into one run) covering a width x height image. */
-export function planTiles(width: number, height: number, tile: TileOptions): Tile[] {
-  const tw = Math.min(tile.size, width), th = Math.min(tile.size, height);
+/**
+ * Equal-sized tiles (so they batch into one run) covering a width x height image. With `exact`
+ * (a model with a fixed input size) tiles are size x size even past a small image's edge.
+ */
+export function planTiles(width: number, height: number, tile: TileOptions, exact = false): Tile[] {
+  const tw = exact ? tile.size : Math.min(tile.size, width), th = exact ? tile.size : Math.min(tile.size, height);
   const tiles: Tile[] = [];
   for (const y of starts(height, tile.size, tile.overlap)) {
     for (const x of starts(width, tile.size, tile.overlap)) tiles.push({ x, y, width: tw, height: th });
@@ -56,7 +59,9 @@ export function blendTiles(width: number, height: number, scale: number, overlap
     const wy = edgeWeights(th, ramp, y0 > 0, y0 + th < height);
     const out = outputs[k];
     for (let j = 0; j < th; j++) {
+      if (y0 + j >= height) break; // a fixed-size model's tile may hang over the image edge
       for (let i = 0; i < tw; i++) {
+        if (x0 + i >= width) break;
         const w = wx[i] * wy[j];
         const d = (y0 + j) * width + x0 + i, s = (j * tw + i) * 3;
         wsum[d] += w;
@@ -82,4 +87,18 @@ function edgeWeights(n: number, ramp: number, rampStart: boolean, rampEnd: boole
     w[i] = v;
   }
   return w;
+}
+
+/** Copies a tile out of an interleaved RGB image, replicating edge pixels where it hangs over. */
+export function extractTile(data: Uint8Array, width: number, height: number, t: Tile): Uint8Array {
+  const out = new Uint8Array(t.width * t.height * 3);
+  for (let j = 0; j < t.height; j++) {
+    const sy = Math.min(height - 1, t.y + j);
+    for (let i = 0; i < t.width; i++) {
+      const sx = Math.min(width - 1, t.x + i);
+      const s = (sy * width + sx) * 3, d = (j * t.width + i) * 3;
+      out[d] = data[s]; out[d + 1] = data[s + 1]; out[d + 2] = data[s + 2];
+    }
+  }
+  return out;
 }

@@ -1,0 +1,114 @@
+// Entry of the page that browser.test.ts bundles and opens in Chromium. It uses only the public
+// API of @squint/web, as an application would, and hands its results back to the test.
+import { SquintError } from '@squint/core';
+import { createWebRuntime, loadImage, type WebExecutionProvider } from '@squint/web';
+import { frFeatureInput } from './fr-feature-input';
+
+export interface PageResult {
+  name: string;
+  diagnostics: unknown;
+  fallbackReason: string | undefined;
+  sessionExecutionProvider: string;
+  width: number;
+  height: number;
+  pixels: number[];
+  embedding: number[];
+  /** One inference; after a warm-up run when `full`, else the first (cold) run. */
+  runMs: number;
+  /** The checks that do not depend on the execution provider, done when `full`. */
+  inputs?: PageInputChecks;
+}
+
+export interface PageInputChecks {
+  /** Largest per-byte difference between each other input kind and the bytes path. */
+  kinds: Record<string, number>;
+  rotated: { width: number; height: number; pixels: number[] };
+  errors: Record<string, string>;
+}
+
+async function fetchBytes(path: string): Promise<Uint8Array> {
+  return new Uint8Array(await (await fetch(path)).arrayBuffer());
+}
+
+function maxDiff(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+async function errorText(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'no error';
+  } catch (e) {
+    return e instanceof SquintError ? `${e.code} ${e.message}` : `not a SquintError: ${String(e)}`;
+  }
+}
+
+async function run(executionProviders: WebExecutionProvider[], full: boolean): Promise<PageResult> {
+  const runtime = await createWebRuntime({ executionProviders, wasmPaths: '/ort/', threads: 2 });
+  const png = await fetchBytes('/face.png');
+  const img = await runtime.loadImage(png, 'face.png');
+
+  const session = await runtime.createSession('/fr_feature.onnx', { label: 'fr_feature' });
+  const input = runtime.tensor('float32', frFeatureInput(img), [1, 3, 112, 112]);
+  if (full) await session.run({ input }); // warm-up: the first run compiles kernels
+  const t0 = performance.now();
+  const output = (await session.run({ input })).output;
+  const runMs = performance.now() - t0;
+  await session.release();
+
+  return {
+    name: runtime.name,
+    diagnostics: runtime.diagnostics(),
+    fallbackReason: runtime.fallbackReason,
+    sessionExecutionProvider: session.executionProvider,
+    width: img.width,
+    height: img.height,
+    pixels: Array.from(img.data),
+    embedding: Array.from(output.data as Float32Array),
+    runMs,
+    inputs: full ? await checkInputs(png, img.data) : undefined,
+  };
+}
+
+async function checkInputs(png: Uint8Array, expected: Uint8Array): Promise<PageInputChecks> {
+  const blob = new Blob([png as BlobPart], { type: 'image/png' });
+  const bitmap = await createImageBitmap(blob);
+  const canvas = document.createElement('canvas');
+  canvas.width = bitmap.width;
+  canvas.height = bitmap.height;
+  const ctx = canvas.getContext('2d')!;
+  ctx.drawImage(bitmap, 0, 0);
+  const element = new Image();
+  element.src = '/face.png';
+  const offscreen = new OffscreenCanvas(bitmap.width, bitmap.height);
+  offscreen.getContext('2d')!.drawImage(bitmap, 0, 0);
+  const kinds: Record<string, number> = {
+    Blob: maxDiff((await loadImage(blob)).data, expected),
+    ArrayBuffer: maxDiff((await loadImage(png.slice().buffer)).data, expected),
+    ImageBitmap: maxDiff((await loadImage(bitmap)).data, expected),
+    HTMLCanvasElement: maxDiff((await loadImage(canvas)).data, expected),
+    OffscreenCanvas: maxDiff((await loadImage(offscreen)).data, expected),
+    HTMLImageElement: maxDiff((await loadImage(element)).data, expected),
+    ImageData: maxDiff((await loadImage(ctx.getImageData(0, 0, canvas.width, canvas.height))).data, expected),
+    URL: maxDiff((await loadImage('/face.png')).data, expected),
+  };
+  bitmap.close();
+
+  const rotated = await loadImage(await fetchBytes('/rotated.jpg'), 'rotated.jpg');
+  const broken = new Image();
+  broken.src = '/missing.png';
+  const errors = {
+    junkBytes: await errorText(loadImage(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]), 'junk.jpg')),
+    junkFile: await errorText(loadImage(new File([new Uint8Array([9, 9, 9])], 'named.png'))),
+    truncated: await errorText(loadImage(png.slice(0, 200), 'truncated.png')),
+    brokenImg: await errorText(loadImage(broken)),
+    tooLarge: await errorText(loadImage(png, 'face.png', { pixelLimit: 1000 })),
+    missingModel: await errorText(createWebRuntime({ executionProviders: ['wasm'] }).then((r) => r.createSession('/nope.onnx'))),
+  };
+  return { kinds, rotated: { width: rotated.width, height: rotated.height, pixels: Array.from(rotated.data) }, errors };
+}
+
+(globalThis as { squintPage?: unknown }).squintPage = { run };

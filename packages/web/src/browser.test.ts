@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, it, expect } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import sharp from 'sharp';
+import * as ortNode from 'onnxruntime-node';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { cosine } from '@squint/core';
+import { frFeatureInput, FR_FEATURE_PATH } from './browser-fixture/fr-feature-input';
+import type { PageResult } from './browser-fixture/page';
+
+// A real inference in headless Chromium: the page bundles @squint/web, decodes a PNG with the
+// browser's own decoder, runs fr_feature.onnx with onnxruntime-web and must agree with sharp +
+// onnxruntime-node on the same file. Everything is served from 127.0.0.1; nothing is fetched
+// from the internet.
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(`\n!!! ${CHROMIUM} is missing: the browser test of @squint/web is SKIPPED. Install it with \`apt-get install -y chromium\`. !!!\n`);
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm'));
+const modelBytes = readFileSync(require.resolve(FR_FEATURE_PATH));
+const samplePath = require.resolve('@vladmandic/face-api/demo/sample1.jpg');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
+  '.png': 'image/png', '.jpg': 'image/jpeg', '.onnx': 'application/octet-stream',
+};
+
+let server: Server;
+let base: string;
+let context: BrowserContext;
+let userDataDir: string;
+let facePng: Buffer;
+let rotatedJpg: Buffer;
+const pageErrors: string[] = [];
+
+async function servedFiles(): Promise<Map<string, Buffer>> {
+  const bundle = await build({
+    entryPoints: [join(here, 'browser-fixture/page.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    conditions: ['@squint/source'],
+    write: false,
+    logLevel: 'silent',
+  });
+  const html = '<!doctype html><meta charset="utf-8"><title>squint web test</title><script type="module" src="/page.js"></script>';
+  return new Map([
+    ['/', Buffer.from(html)],
+    ['/page.js', Buffer.from(bundle.outputFiles[0].contents)],
+    ['/face.png', facePng],
+    ['/rotated.jpg', rotatedJpg],
+    ['/fr_feature.onnx', modelBytes],
+  ]);
+}
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  // A roughly aligned face: the left person of sample1.jpg, 112x112, lossless.
+  facePng = await sharp(samplePath).extract({ left: 405, top: 360, width: 220, height: 220 }).resize(112, 112).png().toBuffer();
+  // A landscape JPEG whose EXIF says "rotate 90° clockwise" (orientation 6): displayed portrait.
+  rotatedJpg = await sharp(facePng).extract({ left: 0, top: 20, width: 112, height: 72 })
+    .jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).withMetadata({ orientation: 6 }).toBuffer();
+  const files = await servedFiles();
+  server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    let body = files.get(path);
+    if (!body && path.startsWith('/ort/')) {
+      const file = resolve(ortDist, path.slice(5));
+      if (file.startsWith(ortDist) && existsSync(file)) body = readFileSync(file);
+    }
+    // COOP + COEP make the page cross-origin isolated, the condition for wasm threads.
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    if (!body) return void res.writeHead(404).end();
+    const ext = path === '/' ? '.html' : path.slice(path.lastIndexOf('.'));
+    res.writeHead(200, { 'Content-Type': TYPES[ext] ?? 'application/octet-stream' }).end(body);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  userDataDir = mkdtempSync(join(tmpdir(), 'squint-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-unsafe-webgpu',
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  server?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+async function runInPage(executionProviders: ('webgpu' | 'wasm')[], full: boolean): Promise<PageResult> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  try {
+    await page.goto(`${base}/`);
+    await page.waitForFunction(() => 'squintPage' in globalThis);
+    return await page.evaluate(
+      ([eps, f]) => (globalThis as unknown as { squintPage: { run(e: string[], f: boolean): Promise<PageResult> } }).squintPage.run(eps, f),
+      [executionProviders, full] as const,
+    );
+  } finally {
+    await page.close();
+  }
+}
+
+async function nodeReference() {
+  const { data, info } = await sharp(facePng).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const img = { width: info.width, height: info.height, data: new Uint8Array(data) };
+  const session = await ortNode.InferenceSession.create(modelBytes);
+  const out = await session.run({ input: new ortNode.Tensor('float32', frFeatureInput(img), [1, 3, 112, 112]) });
+  await session.release();
+  return { pixels: img.data, embedding: out.output.data as Float32Array };
+}
+
+function meanAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
+  return s / a.length;
+}
+
+describe('@squint/web in headless Chromium', () => {
+  it.skipIf(!hasChromium)('wasm: decodes like sharp and embeds like onnxruntime-node', async () => {
+    const r = await runInPage(['wasm'], true);
+    const ref = await nodeReference();
+    expect(pageErrors).toEqual([]);
+    expect(r.name).toBe('onnxruntime-web/wasm');
+    expect(r.sessionExecutionProvider).toBe('wasm');
+    expect(r.diagnostics).toMatchObject({ crossOriginIsolated: true, wasmThreads: 2, onnxruntimeWeb: '1.31.1' });
+
+    // PNG is lossless: the browser's pixels must be sharp's, byte for byte.
+    expect([r.width, r.height]).toEqual([112, 112]);
+    expect(r.pixels.length).toBe(ref.pixels.length);
+    expect(meanAbsDiff(r.pixels, ref.pixels)).toBe(0);
+    const inputs = r.inputs!;
+    expect(Object.keys(inputs.kinds)).toHaveLength(8);
+    for (const [kind, diff] of Object.entries(inputs.kinds)) expect({ kind, diff }).toEqual({ kind, diff: 0 });
+
+    expect(r.embedding).toHaveLength(512);
+    const sim = cosine(r.embedding, ref.embedding);
+    expect(sim).toBeGreaterThan(0.999);
+    console.info(`browser wasm (2 threads): cosine to onnxruntime-node ${sim.toFixed(6)}, one run ${r.runMs.toFixed(1)} ms`);
+
+    // EXIF orientation 6: the 112x72 JPEG must come out 72x112, as sharp's rotate() gives it.
+    const { data, info } = await sharp(rotatedJpg).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect([inputs.rotated.width, inputs.rotated.height]).toEqual([info.width, info.height]);
+    expect([info.width, info.height]).toEqual([72, 112]);
+    expect(meanAbsDiff(inputs.rotated.pixels, data)).toBeLessThan(1.5);
+
+    expect(inputs.errors.junkBytes).toMatch(/^IMAGE_DECODE junk\.jpg: the browser could not decode this image \(8 bytes/);
+    expect(inputs.errors.junkFile).toMatch(/^IMAGE_DECODE named\.png: /);
+    expect(inputs.errors.truncated).toMatch(/^IMAGE_DECODE truncated\.png: /);
+    expect(inputs.errors.brokenImg).toMatch(/^IMAGE_DECODE http:\/\/127\.0\.0\.1:\d+\/missing\.png: <img> could not be decoded/);
+    expect(inputs.errors.tooLarge).toMatch(/^IMAGE_TOO_LARGE face\.png: image is 112x112/);
+    expect(inputs.errors.missingModel).toMatch(/^MODEL_INVALID \/nope\.onnx: fetching the model gave HTTP 404/);
+  });
+
+  it.skipIf(!hasChromium)('webgpu (SwiftShader adapter): embeds like onnxruntime-node', async () => {
+    const r = await runInPage(['webgpu', 'wasm'], false);
+    const ref = await nodeReference();
+    expect(pageErrors).toEqual([]);
+    expect(r.fallbackReason).toBeUndefined();
+    expect(r.name).toBe('onnxruntime-web/webgpu');
+    expect(r.sessionExecutionProvider).toBe('webgpu');
+    expect(r.diagnostics).toMatchObject({ webgpuAdapter: { isFallbackAdapter: true } });
+    expect(meanAbsDiff(r.pixels, ref.pixels)).toBe(0);
+    const sim = cosine(r.embedding, ref.embedding);
+    expect(sim).toBeGreaterThan(0.999);
+    console.info(`browser webgpu (SwiftShader): cosine to onnxruntime-node ${sim.toFixed(6)}, first run ${r.runMs.toFixed(1)} ms`);
+  });
+});
