@@ -7,5 +7,5 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   shims: true,
-  target: 'node20',
+  target: 'es2022',
 });

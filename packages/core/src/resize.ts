@@ -37,20 +37,17 @@ export function resize(image: RgbImage, width: number, height: number, method: R
   if (w0 === width) {
     rows = Float32Array.from(image.data);
   } else {
-    const t = taps(w0, width, method);
+    const { start, count, weights, stride } = taps(w0, width, method);
     rows = new Float32Array(h0 * width * 3);
     const src = image.data;
     for (let y = 0; y < h0; y++) {
-      const srow = y * w0 * 3, drow = y * width * 3;
-      for (let x = 0; x < width; x++) {
+      const srow = y * w0 * 3;
+      for (let x = 0, d = y * width * 3; x < width; x++, d += 3) {
         let r = 0, g = 0, b = 0;
-        const base = x * t.stride, n = t.count[x];
-        let p = srow + t.start[x] * 3;
-        for (let k = 0; k < n; k++, p += 3) {
-          const wk = t.weights[base + k];
+        for (let k = x * stride, end = k + count[x], p = srow + start[x] * 3; k < end; k++, p += 3) {
+          const wk = weights[k];
           r += wk * src[p]; g += wk * src[p + 1]; b += wk * src[p + 2];
         }
-        const d = drow + x * 3;
         rows[d] = r; rows[d + 1] = g; rows[d + 2] = b;
       }
     }
@@ -63,14 +60,13 @@ export function resize(image: RgbImage, width: number, height: number, method: R
   if (h0 === height) {
     for (let i = 0; i < rows.length; i++) clamped[i] = rows[i];
   } else {
-    const t = taps(h0, height, method);
+    const { start, count, weights, stride } = taps(h0, height, method);
     const acc = new Float32Array(rowLen);
     for (let y = 0; y < height; y++) {
       acc.fill(0);
-      const base = y * t.stride, n = t.count[y];
-      for (let k = 0; k < n; k++) {
-        const wk = t.weights[base + k];
-        const s = (t.start[y] + k) * rowLen;
+      for (let k = 0; k < count[y]; k++) {
+        const wk = weights[y * stride + k];
+        const s = (start[y] + k) * rowLen;
         for (let i = 0; i < rowLen; i++) acc[i] += wk * rows[s + i];
       }
       clamped.set(acc, y * rowLen);

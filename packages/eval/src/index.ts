@@ -1,8 +1,8 @@
 export * from './identification';
 export * from './verification';
 export * from './quality-breakdown';
-export * from './random';
+export { createRandom, deriveSeed, type Random } from './random';
 export * from './degradation';
 export * from './results';
-export * from './svg-plot';
-export * from './report';
+export { linePlot, histogramPlot, type PlotSeries, type PlotOptions, type HistogramOptions } from './svg-plot';
+export { renderReportMarkdown, renderReportHtml } from './report';

@@ -84,14 +84,17 @@ function identificationTable(entries: IdentificationEntry[]): Table {
 
 function verificationTable(entries: VerificationEntry[]): Table {
   const fars = [...new Set(entries.flatMap((e) => Object.keys(e.metrics.tarAtFar).map(Number)))].sort((a, b) => b - a);
-  const notes: string[] = [];
+  // The same reason (too few impostors) tends to repeat on every row: say it once, with the rows.
+  const reasons = new Map<string, string[]>();
   const rows = entries.map((e) => {
     const m = e.metrics;
     const tars = fars.map((f) => {
       const op = m.tarAtFar[f];
       if (!op) return '';
       if (op.tar === null) {
-        notes.push(`${e.strategy} / ${e.protocol} / ${e.degradation}, FAR ${farLabel(f)}: ${op.reason}`);
+        const rowsWith = reasons.get(op.reason) ?? [];
+        rowsWith.push(`${e.strategy} / ${e.protocol} / ${e.degradation}`);
+        reasons.set(op.reason, rowsWith);
         return 'n/a';
       }
       return `${pct(op.tar)} (t=${num(op.threshold)})`;
@@ -112,7 +115,9 @@ function verificationTable(entries: VerificationEntry[]): Table {
     caption: 'Verification (%; accuracy = mean ± std over folds; TAR with its threshold)',
     headers: ['strategy', 'protocol', 'degradation', 'size', 'genuine/impostor', 'accuracy', ...fars.map((f) => `TAR@FAR=${farLabel(f)}`), 'EER', 'AUC'],
     rows,
-    notes,
+    notes: [...reasons].map(([reason, rowsWith]) =>
+      rowsWith.length === entries.length ? `n/a in every row: ${reason}` : `n/a for ${rowsWith.join('; ')}: ${reason}`,
+    ),
   };
 }
 

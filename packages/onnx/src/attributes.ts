@@ -29,6 +29,7 @@ export const attr = {
 const FLOAT_NAMES = new Set([
   'alpha', 'beta', 'gamma', 'epsilon', 'momentum', 'bias', 'lambd', 'ratio', 'scale', 'scales',
   'cubic_coeff_a', 'extrapolation_value', 'spatial_scale', 'value_float', 'value_floats', 'max', 'min',
+  'mean', 'low', 'high', 'seed',
 ]);
 
 export function makeAttribute(name: string, value: AttributeValue): Attribute {

@@ -8,6 +8,8 @@ import { makeTensor, tensorToNumbers } from './tensor';
 export interface BatchDynamicOptions {
   /** Symbolic name given to the batch dimension. Default 'N'. */
   dimName?: string;
+  /** Names the model in errors (file name, model id). */
+  label?: string;
 }
 
 export interface BatchDynamicReport {
@@ -23,7 +25,7 @@ export interface BatchDynamicReport {
  * target shapes of Reshape; both are rewritten.
  */
 export function makeBatchDynamic(bytes: Uint8Array, options: BatchDynamicOptions = {}): Uint8Array {
-  const model = readModel(bytes);
+  const model = readModel(bytes, options.label);
   makeModelBatchDynamic(model, options);
   return writeModel(model);
 }

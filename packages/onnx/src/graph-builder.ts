@@ -15,19 +15,14 @@ export interface ValueRef {
 }
 
 /** An initializer; `data` is live until the model is built, so weights can be filled in later. */
-export interface InitializerRef extends ValueRef {
+export interface InitializerRef<D extends TensorData = TensorData> extends ValueRef {
   readonly dataType: DataTypeName;
   readonly shape: number[];
-  readonly data: TensorData;
+  readonly data: D;
 }
 
 /** A value reference or a plain value name; null/undefined/'' mark an omitted optional input. */
 export type NodeInput = ValueRef | string | null | undefined;
-
-type TypedArrayConstructor =
-  | Float32ArrayConstructor | Float64ArrayConstructor | Int8ArrayConstructor | Uint8ArrayConstructor
-  | Int16ArrayConstructor | Uint16ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor
-  | BigInt64ArrayConstructor | BigUint64ArrayConstructor;
 
 export interface NodeOptions {
   name?: string;
@@ -105,9 +100,9 @@ export class GraphBuilder {
    * Adds a weight. Pass the data, or a typed-array constructor to get a zero-filled tensor whose
    * `data` can be written before the model is built.
    */
-  initializer(name: string, data: TensorData | TypedArrayConstructor, dims: readonly number[], dataType?: DataTypeName): InitializerRef {
+  initializer<D extends TensorData>(name: string, data: D | (new (length: number) => D), dims: readonly number[], dataType?: DataTypeName): InitializerRef<D> {
     this.claim(name);
-    const values = typeof data === 'function' ? new data(elementCount(dims)) : data;
+    const values: D = typeof data === 'function' ? new data(elementCount(dims)) : data;
     // Validates length against dims and the element type against the array now, not at build time.
     const { dataType: code } = makeTensor(name, values, dims, dataType);
     const pending: PendingInitializer = { name, data: values, dims: [...dims], dataType: dataType ?? dataTypeName(code)! };
@@ -118,17 +113,17 @@ export class GraphBuilder {
   }
 
   /** An initializer with a generated name, for the small constants ops take (shapes, scales, axes). */
-  constant(data: TensorData, dims: readonly number[], dataType?: DataTypeName): InitializerRef {
+  constant<D extends TensorData>(data: D, dims: readonly number[], dataType?: DataTypeName): InitializerRef<D> {
     return this.initializer(this.fresh('const'), data, dims, dataType);
   }
 
   /** 1-D int64 constant: Reshape shapes, Slice starts/ends, Unsqueeze axes, Pad pads, Resize sizes. */
-  int64s(values: readonly number[]): InitializerRef {
+  int64s(values: readonly number[]): InitializerRef<BigInt64Array> {
     return this.constant(BigInt64Array.from(values, (v) => BigInt(v)), [values.length]);
   }
 
   /** 1-D float32 constant: Resize scales and the like. */
-  float32s(values: readonly number[]): InitializerRef {
+  float32s(values: readonly number[]): InitializerRef<Float32Array> {
     return this.constant(Float32Array.from(values), [values.length]);
   }
 

@@ -99,6 +99,22 @@ export function replaceUses(m: GraphLike, from: string, to: string, options: { e
   for (const o of g.output) if (o.name === from) o.name = to;
 }
 
+/**
+ * Makes room to post-process a value in place: its producer now writes a fresh name (returned)
+ * while every reader, graph outputs included, keeps the old one. Insert nodes that read the
+ * returned name and end by writing `value` again (a LoRA branch: base + delta -> value).
+ */
+export function detachProducer(m: GraphLike, value: string): string {
+  const g = graphOf(m);
+  const producer = producerOf(g, value);
+  if (!producer) throw new SquintError('INVALID_ARGUMENT', `no node produces "${value}" (it is a graph input or initializer)`);
+  const taken = valueNames(g);
+  let fresh = `${value}_pre`;
+  for (let i = 1; taken.has(fresh); i++) fresh = `${value}_pre${i}`;
+  producer.output = producer.output.map((o) => (o === value ? fresh : o));
+  return fresh;
+}
+
 /** Renames a value everywhere it appears: node inputs/outputs, graph inputs/outputs, value_info, initializers. */
 export function renameValue(m: GraphLike, from: string, to: string): void {
   const g = graphOf(m);

@@ -6,7 +6,6 @@ export * from './attributes';
 export * from './model-io';
 export * from './graph-edit';
 export * from './batch';
-export * from './shape-rules';
 export * from './infer-shapes';
 export * from './graph-builder';
 export * from './inspect';

@@ -115,3 +115,6 @@ function merge(inferred: TensorType, declared: TensorType | undefined): TensorTy
   if (!declared.shape || declared.shape.length !== inferred.shape.length) return { dataType, shape: inferred.shape };
   return { dataType, shape: inferred.shape.map((d, i) => d ?? declared.shape![i]) };
 }
+
+/** Op types `inferShapes` has rules for (default domain). */
+export const SHAPE_INFERENCE_OPS: readonly string[] = Object.keys(SHAPE_RULES).sort();

@@ -102,6 +102,15 @@ function toPlanar(images: RgbImage[]): Float32Array {
   return out;
 }
 
+/**
+ * PyTorch's init scale gives near-constant scores (differences ~1e-4, the tolerance itself); larger
+ * conv and output weights make scores differ by far more than the tolerance, so a wrong graph shows.
+ */
+function lively(W: WeightMap): WeightMap {
+  const times = (name: string, k: number) => ({ ...W[name], data: W[name].data.map((v) => v * k) });
+  return { ...W, 'conv1.weight': times('conv1.weight', 4), 'fc3.weight': times('fc3.weight', 50) };
+}
+
 async function runGraph(model: Uint8Array, images: RgbImage[]): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(model);
   const { width: w, height: h } = images[0];
@@ -121,14 +130,15 @@ describe('CNN-IQA graph vs a plain JS reference', () => {
   ];
   for (const [variant, range, w, h] of cases) {
     it(`${variant}, input ${range}, ${w}x${h}, batch of 3`, async () => {
-      const W = randomCnnIqaWeights(variant, 42);
+      const W = lively(randomCnnIqaWeights(variant, 42));
       const images = [1, 2, 3].map((s) => randomImage(w, h, s));
       const got = await runGraph(buildCnnIqaGraph(W, { variant, inputRange: range }), images);
       const { scale, shift } = inputTransform(range);
       const want = images.map((img) => referenceScore(variant, W, img, scale, shift));
-      for (let i = 0; i < 3; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-4);
+      // 1e-4 absolute, relative for scores above 1 (float32 keeps ~7 digits: the [0,255] range gives scores in the hundreds).
+      for (let i = 0; i < 3; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-4 * Math.max(1, Math.abs(want[i])));
       // Scores must differ between images, or the comparison would prove little.
-      expect(Math.abs(want[0] - want[1])).toBeGreaterThan(1e-3);
+      expect(Math.max(Math.abs(want[0] - want[1]), Math.abs(want[1] - want[2]))).toBeGreaterThan(1e-2);
     });
   }
 

@@ -169,7 +169,8 @@ export function convertTfjsLayersModel(model: TfjsLayersModelJson, weightData: U
   if (unused.length) throw new SquintError('WEIGHTS_INVALID', `weights ${unused.join(', ')} belong to no converted layer`, { input: label });
   const last = values.get(cfg.output_layers[0][0]);
   if (!last) throw new SquintError('MODEL_INVALID', `output layer "${cfg.output_layers[0][0]}" was not found`, { input: label });
-  g.output(g.node('Identity', [last.ref], {}, { outputs: [outputName] }));
+  // Named output dims: left unknown, onnxruntime's Resize inference guesses 1 x scale and warns on every run.
+  g.output(g.node('Identity', [last.ref], {}, { outputs: [outputName] }), 'float32', ['N', last.channels, 'H_out', 'W_out']);
   return g.toModel({ docString: options.docString, producerName: 'squint (tfjs layers converter)' });
 }
 

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import sharp from 'sharp';
-import * as ortNode from 'onnxruntime-node';
+import { createNodeRuntime } from '@squint/node';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { cosine } from '@squint/core';
 import { frFeatureInput, FR_FEATURE_PATH } from './browser-fixture/fr-feature-input';
@@ -41,6 +41,7 @@ let context: BrowserContext;
 let userDataDir: string;
 let facePng: Buffer;
 let rotatedJpg: Buffer;
+let alphaPng: Buffer;
 const pageErrors: string[] = [];
 
 async function servedFiles(): Promise<Map<string, Buffer>> {
@@ -60,6 +61,7 @@ async function servedFiles(): Promise<Map<string, Buffer>> {
     ['/page.js', Buffer.from(bundle.outputFiles[0].contents)],
     ['/face.png', facePng],
     ['/rotated.jpg', rotatedJpg],
+    ['/alpha.png', alphaPng],
     ['/fr_feature.onnx', modelBytes],
   ]);
 }
@@ -71,6 +73,10 @@ beforeAll(async () => {
   // A landscape JPEG whose EXIF says "rotate 90° clockwise" (orientation 6): displayed portrait.
   rotatedJpg = await sharp(facePng).extract({ left: 0, top: 20, width: 112, height: 72 })
     .jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).withMetadata({ orientation: 6 }).toBuffer();
+  // Alpha rising from 0 to 255 across the face: checks that both runtimes flatten onto white alike.
+  const alpha = Buffer.alloc(112 * 112);
+  for (let i = 0; i < alpha.length; i++) alpha[i] = Math.round(((i % 112) / 111) * 255);
+  alphaPng = await sharp(facePng).joinChannel(alpha, { raw: { width: 112, height: 112, channels: 1 } }).png().toBuffer();
   const files = await servedFiles();
   server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -120,13 +126,20 @@ async function runInPage(executionProviders: ('webgpu' | 'wasm')[], full: boolea
   }
 }
 
+/** The same file through @squint/node: sharp decoding and onnxruntime-node. */
 async function nodeReference() {
-  const { data, info } = await sharp(facePng).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const img = { width: info.width, height: info.height, data: new Uint8Array(data) };
-  const session = await ortNode.InferenceSession.create(modelBytes);
-  const out = await session.run({ input: new ortNode.Tensor('float32', frFeatureInput(img), [1, 3, 112, 112]) });
+  const runtime = createNodeRuntime();
+  const img = await runtime.loadImage(facePng, 'face.png');
+  const session = await runtime.createSession(modelBytes, { label: 'fr_feature' });
+  const out = await session.run({ input: runtime.tensor('float32', frFeatureInput(img), [1, 3, 112, 112]) });
   await session.release();
-  return { pixels: img.data, embedding: out.output.data as Float32Array };
+  return { runtime, pixels: img.data, embedding: out.output.data as Float32Array };
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
 }
 
 function meanAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -157,11 +170,17 @@ describe('@squint/web in headless Chromium', () => {
     expect(sim).toBeGreaterThan(0.999);
     console.info(`browser wasm (2 threads): cosine to onnxruntime-node ${sim.toFixed(6)}, one run ${r.runMs.toFixed(1)} ms`);
 
-    // EXIF orientation 6: the 112x72 JPEG must come out 72x112, as sharp's rotate() gives it.
-    const { data, info } = await sharp(rotatedJpg).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    expect([inputs.rotated.width, inputs.rotated.height]).toEqual([info.width, info.height]);
-    expect([info.width, info.height]).toEqual([72, 112]);
-    expect(meanAbsDiff(inputs.rotated.pixels, data)).toBeLessThan(1.5);
+    // EXIF orientation 6: the 112x72 JPEG must come out 72x112, as @squint/node gives it.
+    const rotated = await ref.runtime.loadImage(rotatedJpg, 'rotated.jpg');
+    expect([inputs.rotated.width, inputs.rotated.height]).toEqual([rotated.width, rotated.height]);
+    expect([rotated.width, rotated.height]).toEqual([72, 112]);
+    expect(meanAbsDiff(inputs.rotated.pixels, rotated.data)).toBeLessThan(1.5);
+
+    const flattened = await ref.runtime.loadImage(alphaPng, 'alpha.png');
+    expect(inputs.alpha).toHaveLength(flattened.data.length);
+    expect(maxAbsDiff(inputs.alpha, flattened.data)).toBeLessThanOrEqual(1);
+    expect(meanAbsDiff(inputs.alpha, ref.pixels)).toBeGreaterThan(10); // the transparency did change pixels
+    console.info(`decoding vs @squint/node: rotated JPEG mean |diff| ${meanAbsDiff(inputs.rotated.pixels, rotated.data).toFixed(3)}, alpha PNG max |diff| ${maxAbsDiff(inputs.alpha, flattened.data)}`);
 
     expect(inputs.errors.junkBytes).toMatch(/^IMAGE_DECODE junk\.jpg: the browser could not decode this image \(8 bytes/);
     expect(inputs.errors.junkFile).toMatch(/^IMAGE_DECODE named\.png: /);
@@ -171,7 +190,9 @@ describe('@squint/web in headless Chromium', () => {
     expect(inputs.errors.missingModel).toMatch(/^MODEL_INVALID \/nope\.onnx: fetching the model gave HTTP 404/);
   });
 
-  it.skipIf(!hasChromium)('webgpu (SwiftShader adapter): embeds like onnxruntime-node', async () => {
+  // SwiftShader compiles every WebGPU shader on the CPU: ~8 s on an idle 2-core machine, 30 s
+  // when it is busy, hence the longer timeout.
+  it.skipIf(!hasChromium)('webgpu (SwiftShader adapter): embeds like onnxruntime-node', { timeout: 120_000 }, async () => {
     const r = await runInPage(['webgpu', 'wasm'], false);
     const ref = await nodeReference();
     expect(pageErrors).toEqual([]);

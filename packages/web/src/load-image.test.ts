@@ -16,7 +16,7 @@ async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
 
 describe('loadImage (without a browser)', () => {
   it('reads ImageData-like RGBA into RGB', async () => {
-    const data = new Uint8ClampedArray(3 * 2 * 4).map((_, i) => i);
+    const data = new Uint8ClampedArray(3 * 2 * 4).map((_, i) => (i % 4 === 3 ? 255 : i));
     const img = await loadImage({ width: 3, height: 2, data });
     expect(img.width).toBe(3);
     expect(img.height).toBe(2);

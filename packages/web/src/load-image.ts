@@ -26,7 +26,7 @@ export type WebImageInput =
 const ACCEPTED = 'ImageData, ImageBitmap, HTMLImageElement, HTMLCanvasElement, OffscreenCanvas, HTMLVideoElement, VideoFrame, Blob/File, ArrayBuffer, Uint8Array or a URL';
 
 /**
- * Decodes a browser image into 8-bit RGB (alpha dropped). Encoded bytes and Blobs go through
+ * Decodes a browser image into 8-bit RGB (transparency flattened onto white, as in @squint/node). Encoded bytes and Blobs go through
  * createImageBitmap with imageOrientation 'from-image', so a phone photo's EXIF rotation is
  * applied just as sharp's rotate() does in @squint/node; <img> elements are drawn as the browser
  * displays them, which modern browsers also orient from EXIF (CSS image-orientation: from-image).
@@ -108,6 +108,9 @@ function drawToRgb(source: CanvasImageSource, width: number, height: number, lab
     throw new SquintError('IMAGE_DECODE', `image has size ${width}x${height}; nothing to read (a video with no frame yet, or an empty canvas?)`, { input: label });
   }
   const ctx = context2d(width, height, label);
+  // Transparent pixels over white, as @squint/node's sharp flatten() does.
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, width, height);
   ctx.drawImage(source, 0, 0, width, height);
   let pixels: ImageData;
   try {

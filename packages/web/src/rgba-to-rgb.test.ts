@@ -3,7 +3,7 @@ import { isSquintError } from '@squint/core';
 import { rgbaToRgb } from './rgba-to-rgb';
 
 describe('rgbaToRgb', () => {
-  it('drops alpha and keeps colour values as they are, pixel order unchanged', () => {
+  it('copies opaque pixels and composites transparent ones over white, pixel order unchanged', () => {
     const data = new Uint8ClampedArray([
       10, 20, 30, 255, 40, 50, 60, 0,
       70, 80, 90, 128, 250, 251, 252, 1,
@@ -11,7 +11,7 @@ describe('rgbaToRgb', () => {
     const img = rgbaToRgb({ width: 2, height: 2, data });
     expect(img.width).toBe(2);
     expect(img.height).toBe(2);
-    expect(Array.from(img.data)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 250, 251, 252]);
+    expect(Array.from(img.data)).toEqual([10, 20, 30, 255, 255, 255, 162, 167, 172, 255, 255, 255]);
   });
 
   it('refuses data whose length does not match the size, naming the input', () => {

@@ -8,9 +8,10 @@ export interface RgbaPixels {
 }
 
 /**
- * Drops the alpha channel. Colour values are kept as they are (not composited over a
- * background), which is what sharp's removeAlpha() does in @squint/node, so both runtimes
- * hand the models the same pixels.
+ * RGBA to RGB, compositing transparent pixels over white as @squint/node does (sharp's
+ * flatten), so both runtimes hand the models the same pixels. Merely dropping alpha would
+ * expose whatever colour lies under transparent pixels, often black, which a detector reads as
+ * content. Opaque pixels are copied unchanged.
  */
 export function rgbaToRgb(pixels: RgbaPixels, label?: string): RgbImage {
   const { width, height, data } = pixels;
@@ -23,9 +24,15 @@ export function rgbaToRgb(pixels: RgbaPixels, label?: string): RgbImage {
   }
   const out = new Uint8Array(count * 3);
   for (let i = 0, j = 0; i < count; i++, j += 4) {
-    out[i * 3] = data[j];
-    out[i * 3 + 1] = data[j + 1];
-    out[i * 3 + 2] = data[j + 2];
+    const a = data[j + 3];
+    if (a === 255) {
+      out[i * 3] = data[j];
+      out[i * 3 + 1] = data[j + 1];
+      out[i * 3 + 2] = data[j + 2];
+    } else {
+      const white = 255 * (255 - a);
+      for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.round((data[j + c] * a + white) / 255);
+    }
   }
   return { width, height, data: out };
 }

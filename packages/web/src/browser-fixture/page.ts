@@ -23,6 +23,8 @@ export interface PageInputChecks {
   /** Largest per-byte difference between each other input kind and the bytes path. */
   kinds: Record<string, number>;
   rotated: { width: number; height: number; pixels: number[] };
+  /** A PNG with graded transparency, flattened onto white. */
+  alpha: number[];
   errors: Record<string, string>;
 }
 
@@ -108,7 +110,13 @@ async function checkInputs(png: Uint8Array, expected: Uint8Array): Promise<PageI
     tooLarge: await errorText(loadImage(png, 'face.png', { pixelLimit: 1000 })),
     missingModel: await errorText(createWebRuntime({ executionProviders: ['wasm'] }).then((r) => r.createSession('/nope.onnx'))),
   };
-  return { kinds, rotated: { width: rotated.width, height: rotated.height, pixels: Array.from(rotated.data) }, errors };
+  const alpha = await loadImage(await fetchBytes('/alpha.png'), 'alpha.png');
+  return {
+    kinds,
+    rotated: { width: rotated.width, height: rotated.height, pixels: Array.from(rotated.data) },
+    alpha: Array.from(alpha.data),
+    errors,
+  };
 }
 
 (globalThis as { squintPage?: unknown }).squintPage = { run };
