@@ -3,7 +3,7 @@ import { makeAttribute, type AttributeValue } from './attributes';
 import { dataTypeName, type DataTypeName } from './data-type';
 import { inferNode, inferShapes, type TensorType } from './infer-shapes';
 import { writeModel } from './model-io';
-import { onnx, type Model, type Node } from './proto';
+import { onnx, type Model, type Node, type ValueInfo } from './proto';
 import { elementCount, makeTensor, type TensorData } from './tensor';
 import { formatShape, makeValueInfo, type Dim, type Shape } from './value-info';
 
@@ -75,7 +75,7 @@ export class GraphBuilder {
   readonly name: string;
   readonly opset: number;
   private readonly docString: string;
-  private readonly inputs: ReturnType<typeof makeValueInfo>[] = [];
+  private readonly inputs: ValueInfo[] = [];
   private readonly outputs: { ref: ValueRef; explicitShape: boolean; docString: string }[] = [];
   private readonly initializers: PendingInitializer[] = [];
   private readonly nodes: Node[] = [];

@@ -70,7 +70,7 @@ const same: ShapeRule = (ctx) => [ctx.inputs[0] && { ...ctx.inputs[0] }];
 
 const elementwise: ShapeRule = (ctx) => [{
   dataType: ctx.inputs[0]?.dataType,
-  shape: broadcast(ctx, ctx.inputs.filter((t, i) => i < ctx.node.input!.length && ctx.node.input![i] !== '').map((t) => t?.shape)),
+  shape: broadcast(ctx, ctx.inputs.filter((_, i) => ctx.node.input?.[i]).map((t) => t?.shape)),
 }];
 
 const comparison: ShapeRule = (ctx) => [{ ...elementwise(ctx)[0], dataType: 'bool' }];
@@ -395,8 +395,6 @@ const slice: ShapeRule = (ctx) => {
   return [{ dataType, shape }];
 };
 
-const softmaxLike: ShapeRule = same;
-
 const constant: ShapeRule = (ctx) => {
   const t = readAttribute(ctx.node, 'value');
   if (t && typeof t === 'object' && !Array.isArray(t) && 'dims' in t) {
@@ -430,7 +428,7 @@ const unary = ['Relu', 'Sigmoid', 'Tanh', 'Identity', 'Clip', 'Sqrt', 'Exp', 'Lo
 /** The ops with shape rules. Anything else yields unknown outputs. */
 export const SHAPE_RULES: Readonly<Partial<Record<string, ShapeRule>>> = {
   ...Object.fromEntries(unary.map((op) => [op, same])),
-  Softmax: softmaxLike, LogSoftmax: softmaxLike,
+  Softmax: same, LogSoftmax: same,
   Add: elementwise, Sub: elementwise, Mul: elementwise, Div: elementwise, Pow: elementwise, PRelu: elementwise,
   Max: elementwise, Min: elementwise, Sum: elementwise, Mean: elementwise,
   Equal: comparison, Less: comparison, Greater: comparison, LessOrEqual: comparison, GreaterOrEqual: comparison,
