@@ -6,6 +6,7 @@ import { createContext } from './context';
 import { demoHtml, demoTable } from './demo-report';
 import { runDemo } from './demo';
 import { enroll } from './enroll';
+import { addEvalCommand } from './eval-command';
 import { identify } from './identify';
 import { verify } from './verify';
 
@@ -117,6 +118,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
       }
       return 0;
     }));
+  addEvalCommand(program, { out, onExit });
   return program;
 }
 

@@ -124,4 +124,5 @@ export const FR_FEATURE: EmbeddingDescriptor = Object.freeze({
   license: FACEPLUGIN_LICENSE,
 }) as EmbeddingDescriptor;
 
-export const DEFAULT_MODELS: readonly ModelDescriptor[] = Object.freeze([FR_DETECT, FR_LANDMARK, FR_FEATURE]);
+/** The default model of each role. */
+export const modelDescriptors = Object.freeze({ detector: FR_DETECT, landmarker: FR_LANDMARK, embedding: FR_FEATURE });

@@ -153,7 +153,13 @@ function setThreads(threads: number): void {
 
 function invalidModel(cause: unknown, label: string, ep: WebExecutionProvider): SquintError {
   if (cause instanceof SquintError) return cause;
-  return new SquintError('MODEL_INVALID', `onnxruntime-web (${ep}) could not load the model: ${errorMessage(cause)}; check that it is an ONNX file and that its operators are supported`, { input: label, cause });
+  const reason = errorMessage(cause);
+  // onnxruntime-web reports a backend that never started (its .mjs/.wasm not found) the same
+  // way as a bad model; the remedy is different, so say which it is.
+  const hint = /no available backend|initializeWebAssembly|dynamically imported module/i.test(reason)
+    ? `its ${ep} backend did not start; serve ort-wasm-simd-threaded.jsep.mjs and .wasm and point wasmPaths at them`
+    : 'check that it is an ONNX file and that its operators are supported';
+  return new SquintError('MODEL_INVALID', `onnxruntime-web (${ep}) could not load the model: ${reason}; ${hint}`, { input: label, cause });
 }
 
 function errorMessage(e: unknown): string {
