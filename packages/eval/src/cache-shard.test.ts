@@ -25,6 +25,26 @@ describe('CacheShard', () => {
     expect((await CacheShard.open(dir, 'emb-x', {})).size).toBe(3);
   });
 
+  it('reads lazily from the file and keeps only an index', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'squint-shard-lazy-'));
+    const big = Uint8Array.from({ length: 3 << 20 }, (_, i) => i % 251); // spans the 1 MB read blocks
+    const w = await CacheShard.open(dir, 'crops', {}, { lazy: true });
+    w.put('a', new Uint8Array([5, 6]));
+    w.put('big', big);
+    await w.flush();
+    expect(w.get('big')).toBeUndefined(); // flushed: no longer held in memory
+    expect([...(await w.read('a'))!]).toEqual([5, 6]);
+    w.put('c', new Uint8Array([7]));
+    await w.close();
+    for (const lazy of [true, false]) {
+      const r = await CacheShard.open(dir, 'crops', {}, { lazy });
+      expect(r.loaded).toBe(3);
+      expect((await r.read('big'))!.every((v, i) => v === i % 251)).toBe(true);
+      expect([...(await r.read('c'))!]).toEqual([7]);
+      await r.close();
+    }
+  });
+
   it('lives in memory when there is no folder', async () => {
     const m = await CacheShard.open(undefined, 'x', {});
     m.put('k', new Uint8Array([7]));

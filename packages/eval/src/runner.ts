@@ -288,7 +288,7 @@ async function embedAll(
     if (cropShards.has(s.alignKey)) continue;
     const dir = config.cacheCrops === false ? undefined : opts.cacheDir;
     const meta = { what: 'aligned crops', detector: s.pipeline.detector ?? null, landmarker: s.pipeline.landmarker ?? null, aligner: s.pipeline.aligner ?? null };
-    cropShards.set(s.alignKey, await CacheShard.open(dir, `crops-${s.alignKey}`, meta));
+    cropShards.set(s.alignKey, await CacheShard.open(dir, `crops-${s.alignKey}`, meta, { lazy: true }));
   }
 
   const batch = config.batchSize ?? 32;
@@ -354,6 +354,7 @@ async function embedAll(
     }
     config.onProgress?.({ phase: 'images', done: Math.min(jobs.length, start + batch), total: jobs.length });
   }
+  for (const shard of cropShards.values()) await shard.close();
   return store;
 }
 
@@ -367,7 +368,7 @@ async function alignedCrops(
   const out = new Map<string, AlignedCrop>();
   const missing: ImageJob[] = [];
   for (const j of jobs) {
-    const bytes = shard.get(j.cacheKey!);
+    const bytes = await shard.read(j.cacheKey!);
     if (bytes) out.set(j.ref.path, decodeCrop(bytes));
     else missing.push(j);
   }
@@ -461,7 +462,9 @@ function verifyPairs(s: Strategy, size: number, recipe: string, pairs: PairsData
   const usable = pairs.pairs.filter((p) => !failures.has(p.left.path) && !failures.has(p.right.path));
   const scores = usable.map((p) => dot(embeddingOf(store, s.name, recipe, p.left.path)!.embedding, embeddingOf(store, s.name, recipe, p.right.path)!.embedding));
   const same = usable.map((p) => p.same);
-  const { calibratedThreshold: _calibrated, ...metrics } = verificationMetrics(scores, same);
+  if (usable.length < 2) throw new SquintError('DATASET', `only ${usable.length} usable pair(s) left after skipping bad images; verification needs more`, { input: pairs.file });
+  // LFW's 10 folds; a tiny pair list gets one fold per pair.
+  const { calibratedThreshold: _calibrated, ...metrics } = verificationMetrics(scores, same, { folds: Math.min(10, usable.length) });
   return {
     strategy: s.name,
     protocol: 'verification',

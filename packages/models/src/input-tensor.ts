@@ -22,21 +22,29 @@ export function writeInput(target: Float32Array, index: number, image: RgbImage,
   const scale = facts.std.map((s) => 1 / s);
   const mean = facts.mean;
   const order = facts.color === 'BGR' ? [2, 1, 0] : [0, 1, 2];
-  const nchw = facts.layout === 'NCHW';
-  const at = (p: number, c: number) => (nchw ? base + c * plane + p : base + p * channels + c);
+  // Channel c of pixel p sits at base + c * cStride + p * pStride.
+  const cStride = facts.layout === 'NCHW' ? plane : 1;
+  const pStride = facts.layout === 'NCHW' ? 1 : channels;
   // Zero (= mean) first; then only the part of the window that the image covers is written.
   target.fill(0, base, base + plane * channels);
   const x0 = Math.max(0, -origin.x), x1 = Math.min(w, image.width - origin.x);
   const y0 = Math.max(0, -origin.y), y1 = Math.min(h, image.height - origin.y);
-  for (let y = y0; y < y1; y++) {
-    let q = ((y + origin.y) * image.width + origin.x + x0) * 3;
-    for (let x = x0; x < x1; x++, q += 3) {
-      const p = y * w + x;
-      if (channels === 1) {
-        target[at(p, 0)] = (LUMA[0] * src[q] + LUMA[1] * src[q + 1] + LUMA[2] * src[q + 2] - mean[0]) * scale[0];
-      } else {
-        for (let c = 0; c < 3; c++) target[at(p, c)] = (src[q + order[c]] - mean[c]) * scale[c];
-      }
+  if (channels === 1) {
+    const [wr, wg, wb] = LUMA;
+    const m = mean[0], k = scale[0];
+    for (let y = y0; y < y1; y++) {
+      let q = ((y + origin.y) * image.width + origin.x + x0) * 3;
+      let t = base + (y * w + x0) * pStride;
+      for (let x = x0; x < x1; x++, q += 3, t += pStride) target[t] = (wr * src[q] + wg * src[q + 1] + wb * src[q + 2] - m) * k;
+    }
+    return;
+  }
+  for (let c = 0; c < 3; c++) {
+    const from = order[c], m = mean[c], k = scale[c];
+    for (let y = y0; y < y1; y++) {
+      let q = ((y + origin.y) * image.width + origin.x + x0) * 3 + from;
+      let t = base + c * cStride + (y * w + x0) * pStride;
+      for (let x = x0; x < x1; x++, q += 3, t += pStride) target[t] = (src[q] - m) * k;
     }
   }
 }

@@ -94,6 +94,7 @@ export async function createUltraFaceDetector(runtime: InferenceRuntime, options
     plan,
     async detect(images: readonly RgbImage[]): Promise<DetectedFace[][]> {
       const jobs = images.flatMap((image, imageIndex) => {
+        if (!(image.width >= 1 && image.height >= 1)) return []; // an empty image has no faces
         const p = plan(image.width, image.height);
         return p.tiles.map((tile) => ({ image, imageIndex, tile, level: p.levels[tile.level] }));
       });

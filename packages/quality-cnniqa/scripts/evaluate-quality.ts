@@ -22,8 +22,8 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cosine, createPipeline, createTemplateAligner, resize, type AlignedFace, type QualityEstimator } from '@squint/core';
-import { createRandom, errorVersusReject, spearman } from '@squint/eval';
+import { cosine, createPipeline, createTemplateAligner, type AlignedFace, type QualityEstimator } from '@squint/core';
+import { createRandom, degrade, deriveSeed, errorVersusReject, recipeName, spearman, type DegradationRecipe } from '@squint/eval';
 import { createEmbeddingBackbone, createLandmarker68, createUltraFaceDetector } from '@squint/models';
 import { createNodeRuntime } from '@squint/node';
 import { createClassicalQuality, createCnnIqa, createStabilityQuality, type CnnIqaVariant, type InputRange } from '../src/index';
@@ -43,6 +43,7 @@ const { values: args } = parseArgs({
     'cnniqa-variant': { type: 'string', default: 'pyiqa' },
     'cnniqa-range': { type: 'string', default: '[0,1]' },
     'cnniqa-size': { type: 'string' },
+    protocol: { type: 'string', default: 'size' },
   },
 });
 
@@ -63,11 +64,21 @@ interface Face {
   hr: AlignedFace;
   lr: AlignedFace;
   side: number;
+  recipe: string;
 }
+
+/** `mixed` protocol: blur sigma (px of the LR face) and noise sigma (grey levels), each drawn uniformly. */
+const BLURS = [0, 0, 0.6, 1.2];
+const NOISES = [0, 0, 6, 12];
 
 async function main() {
   const faceCount = Number(args.faces), seed = Number(args.seed), fmr = Number(args.fmr);
   const minSide = Number(args['min-size']), maxSide = Number(args['max-size']);
+  const protocol = args.protocol;
+  if (protocol !== 'size' && protocol !== 'mixed') {
+    console.error(`--protocol must be 'size' (bicubic shrinking only) or 'mixed' (plus random blur and noise), got ${protocol}`);
+    process.exit(2);
+  }
   const root = lfwFolder();
   const rand = createRandom(seed);
 
@@ -106,8 +117,14 @@ async function main() {
       const best = found.sort((a, b) => dist(a, cx, cy) - dist(b, cx, cy))[0];
       if (!best) continue;
       const side = Math.round(Math.exp(Math.log(minSide) + rand.next() * (Math.log(maxSide) - Math.log(minSide))));
-      const lr: AlignedFace = { ...best, image: resize(best.image, side, side, 'bicubic') };
-      picked.push({ identity: person.identity, file, hr: best, lr, side });
+      const recipe: DegradationRecipe = { size: side, downscale: 'bicubic' };
+      if (protocol === 'mixed') {
+        const blur = BLURS[rand.int(BLURS.length)], noise = NOISES[rand.int(NOISES.length)];
+        if (blur) recipe.blur = { sigma: blur };
+        if (noise) recipe.noise = { sigma: noise };
+      }
+      const lr: AlignedFace = { ...best, image: await degrade(best.image, recipe, deriveSeed(seed, file)) };
+      picked.push({ identity: person.identity, file, hr: best, lr, side, recipe: recipeName(recipe) });
     }
     if (picked.length === 2) faces.push(...picked);
     else noFace++;
@@ -169,19 +186,22 @@ async function main() {
   const result = {
     recipe: {
       data: 'lfw-dev', faces: faces.length, identities: faces.length / 2, seed, fmr,
+      protocol,
       sizes: `log-uniform integer native side in [${minSide}, ${maxSide}] px, bicubic from the aligned 112 px crop`,
+      degradations: protocol === 'mixed' ? `then Gaussian blur sigma in {${BLURS.join(', ')}} px and Gaussian noise sigma in {${NOISES.join(', ')}}, each drawn uniformly (@squint/eval degrade)` : 'none',
       alignment: 'UltraFace + 68-point landmarks -> 5 points -> ArcFace 112 template',
       backbone: backbone.modelId,
       genuine: genuine.length, impostors: impostors.length,
       recognisability: 'cosine(embedding(LR probe), embedding(HR crop of the same image))',
     },
     results: rows,
+    faces: faces.map((f, i) => ({ file: `${f.identity}/${f.file}`, recipe: f.recipe, recognisability: recognisability[i] })),
   };
   await mkdir(dirname(args.out!), { recursive: true });
   await writeFile(args.out!, JSON.stringify(result, null, 2) + '\n');
 
   const pct = (v: number | null) => (v === null ? '  n/a' : `${(100 * v).toFixed(1)}%`.padStart(6));
-  console.log(`\n${faces.length} LR probes, ${genuine.length} genuine / ${impostors.length} impostor comparisons, FNMR at FMR ${fmr}`);
+  console.log(`\nprotocol ${protocol}: ${faces.length} LR probes, ${genuine.length} genuine / ${impostors.length} impostor comparisons, FNMR at FMR ${fmr}`);
   console.log(`| estimator | Spearman vs recognisability | ms/face | ${fractions.map((f) => `FNMR @ ${f * 100}% rejected`).join(' | ')} |`);
   console.log(`|---|---|---|${fractions.map(() => '---').join('|')}|`);
   for (const r of rows) {
