@@ -55,6 +55,9 @@ export function iou(a: Box, b: Box): number {
   return inter / (a.width * a.height + b.width * b.height - inter || 1);
 }
 
+/** Smallest face (box height, px) the demo enrols from the full-resolution photos. */
+export const ENROL_MIN_FACE = 32;
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const scaleBox = (b: Box, s: number): Box => ({ x: b.x * s, y: b.y * s, width: b.width * s, height: b.height * s });
 
@@ -66,8 +69,9 @@ export async function runDemo(ctx: CliContext, options: { distances: number[]; p
   const photos = await Promise.all(files.map((f) => runtime.loadImage(f)));
   const gallery = createGallery({ modelId: pipeline.modelId, dim: pipeline.dim });
 
-  // 1. Enrol every face at full resolution.
-  const hr = await pipeline.embedImages(photos);
+  // 1. Enrol every face at full resolution. Enrolment photos are high-resolution by definition, so
+  //    detections under ENROL_MIN_FACE px (the pyramid's rare false positives on texture) are skipped.
+  const hr = (await pipeline.embedImages(photos)).map((faces) => faces.filter((f) => (f.face.box?.height ?? 0) >= ENROL_MIN_FACE));
   const enrolled: DemoFace[] = [];
   const perPhoto: { face: FaceEmbedding; identity: string }[][] = hr.map((faces, p) =>
     faces.map((face, k) => {
