@@ -1,6 +1,7 @@
 // Speed of each SR option: ms per face at 12/16/24 px input, batches of equal-size faces.
 // node --conditions=@squint/source --import tsx packages/sr-gfpgan/scripts/bench-sr.ts [--faces 32] [--threads 2]
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resize, type AlignedFace, type Preprocessor } from '@squint/core';
@@ -34,6 +35,7 @@ function faces(size: number): AlignedFace[] {
   });
 }
 
+const loadBefore = loadavg()[0];
 const rows: { option: string; size: number; msPerFaceMin: number; msPerFaceMedian: number; outputSide: number }[] = [];
 for (const size of SIZES) {
   const batch = faces(size);
@@ -50,10 +52,11 @@ for (const size of SIZES) {
   }
 }
 
-const out = { command: process.argv.slice(1).join(' '), threads: THREADS, facesPerBatch: FACES, reps: REPS, statistic: 'min and median over reps (min is the least disturbed by other load on the machine)', rows };
+// Other work on the machine inflates timings; the load average says how much to trust them.
+const out = { command: process.argv.slice(1).join(' '), cpu: cpus()[0]?.model, cores: cpus().length, loadAverage1m: { before: loadBefore, after: loadavg()[0] }, threads: THREADS, facesPerBatch: FACES, reps: REPS, statistic: 'min and median over reps (min is the least disturbed by other load on the machine)', rows };
 mkdirSync(join(import.meta.dirname, '..', 'results'), { recursive: true });
 writeFileSync(join(import.meta.dirname, '..', 'results', 'bench-sr.json'), JSON.stringify(out, null, 2) + '\n');
-console.log(`ms per face, min / median of ${REPS} runs, batches of ${FACES}, ${THREADS} threads\n`);
+console.log(`ms per face, min / median of ${REPS} runs, batches of ${FACES}, ${THREADS} threads; 1-min load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on ${cpus().length} cores\n`);
 console.log(`| option | ${SIZES.map((s) => `${s} px`).join(' | ')} |`);
 console.log(`|---|${SIZES.map(() => '---:').join('|')}|`);
 for (const [name] of options) {
