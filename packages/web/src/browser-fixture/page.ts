@@ -1,7 +1,8 @@
 // Entry of the page that browser.test.ts bundles and opens in Chromium. It uses only the public
 // API of @squint/web, as an application would, and hands its results back to the test.
-import { SquintError } from '@squint/core';
-import { createWebRuntime, loadImage, type WebExecutionProvider } from '@squint/web';
+import { alignGiven, SquintError, type RgbImage } from '@squint/core';
+import { createDefaultPipeline, createEmbeddingBackbone, FR_DETECT, FR_FEATURE, FR_LANDMARK } from '@squint/models';
+import { createWebRuntime, loadImage, type WebExecutionProvider, type WebRuntime } from '@squint/web';
 import { frFeatureInput } from './fr-feature-input';
 
 export interface PageResult {
@@ -17,6 +18,17 @@ export interface PageResult {
   runMs: number;
   /** The checks that do not depend on the execution provider, done when `full`. */
   inputs?: PageInputChecks;
+  /** Squint's own components on this page's runtime. */
+  squint: SquintChecks;
+}
+
+export interface SquintChecks {
+  /** createEmbeddingBackbone on the bytes of @squint/models' fr_feature.onnx. */
+  backbone: { name: string; modelId: string; dim: number };
+  /** One batch of two given (already aligned) faces: face.png and alpha.png. */
+  embeddings: number[][];
+  /** The whole default pipeline (detect, landmarks, align, embed) on group.png; only when `full`. */
+  pipeline?: { box: [number, number, number, number]; alignment: string; embedding: number[] }[];
 }
 
 export interface PageInputChecks {
@@ -78,7 +90,34 @@ async function run(executionProviders: WebExecutionProvider[], full: boolean): P
     embedding: Array.from(output.data as Float32Array),
     runMs,
     inputs: full ? await checkInputs(png, img.data) : undefined,
+    squint: await squintChecks(runtime, img, full),
   };
+}
+
+/** The real Squint components, as an application would use them in a browser. */
+async function squintChecks(runtime: WebRuntime, face: RgbImage, full: boolean): Promise<SquintChecks> {
+  const backbone = await createEmbeddingBackbone(runtime, { model: await fetchBytes('/models/fr_feature.onnx') });
+  const alpha = await runtime.loadImage(await fetchBytes('/alpha.png'), 'alpha.png');
+  const embeddings = await backbone.embed([alignGiven(face, 0), alignGiven(alpha, 1)]);
+  const result: SquintChecks = {
+    backbone: { name: backbone.name, modelId: backbone.modelId, dim: backbone.dim },
+    embeddings: embeddings.map((e) => Array.from(e)),
+  };
+  if (full) {
+    const model = (file: string) => new URL(`/models/${file}`, location.href);
+    const pipeline = await createDefaultPipeline(runtime, {
+      detector: { descriptor: { ...FR_DETECT, url: model('fr_detect.onnx') } },
+      landmarker: { descriptor: { ...FR_LANDMARK, url: model('fr_landmark.onnx') } },
+      backbone: { descriptor: { ...FR_FEATURE, url: model('fr_feature.onnx') } },
+    });
+    const [faces] = await pipeline.embedImages([await runtime.loadImage(await fetchBytes('/group.png'), 'group.png')]);
+    result.pipeline = faces.map((f) => ({
+      box: [f.face.box!.x, f.face.box!.y, f.face.box!.width, f.face.box!.height],
+      alignment: f.face.alignment,
+      embedding: Array.from(f.embedding),
+    }));
+  }
+  return result;
 }
 
 async function checkInputs(png: Uint8Array, expected: Uint8Array): Promise<PageInputChecks> {
