@@ -10,14 +10,17 @@ import { build } from 'esbuild';
 import sharp from 'sharp';
 import { createNodeRuntime } from '@squint/node';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { cosine } from '@squint/core';
+import { alignGiven, cosine } from '@squint/core';
+import { createDefaultPipeline, createEmbeddingBackbone } from '@squint/models';
 import { frFeatureInput, FR_FEATURE_PATH } from './browser-fixture/fr-feature-input';
 import type { PageResult } from './browser-fixture/page';
 
 // A real inference in headless Chromium: the page bundles @squint/web, decodes a PNG with the
 // browser's own decoder, runs fr_feature.onnx with onnxruntime-web and must agree with sharp +
-// onnxruntime-node on the same file. Everything is served from 127.0.0.1; nothing is fetched
-// from the internet.
+// onnxruntime-node on the same file. Then the same for Squint's own components: the embedding
+// backbone of @squint/models on aligned faces, and the whole default pipeline (detector,
+// landmarks, alignment, backbone) on a group photo. Everything is served from 127.0.0.1; nothing
+// is fetched from the internet.
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
@@ -29,6 +32,9 @@ const require = createRequire(import.meta.url);
 const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm'));
 const modelBytes = readFileSync(require.resolve(FR_FEATURE_PATH));
 const samplePath = require.resolve('@vladmandic/face-api/demo/sample1.jpg');
+// The prepared model files @squint/models ships (fr_feature with a dynamic batch dimension).
+const modelsDir = join(dirname(require.resolve('@squint/models/package.json')), 'assets');
+const squintFeatureBytes = readFileSync(join(modelsDir, 'fr_feature.onnx'));
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
@@ -42,6 +48,7 @@ let userDataDir: string;
 let facePng: Buffer;
 let rotatedJpg: Buffer;
 let alphaPng: Buffer;
+let groupPng: Buffer;
 const pageErrors: string[] = [];
 
 async function servedFiles(): Promise<Map<string, Buffer>> {
@@ -63,6 +70,8 @@ async function servedFiles(): Promise<Map<string, Buffer>> {
     ['/rotated.jpg', rotatedJpg],
     ['/alpha.png', alphaPng],
     ['/fr_feature.onnx', modelBytes],
+    ['/group.png', groupPng],
+    ...['fr_detect.onnx', 'fr_landmark.onnx', 'fr_feature.onnx'].map((f) => [`/models/${f}`, readFileSync(join(modelsDir, f))] as [string, Buffer]),
   ]);
 }
 
@@ -77,6 +86,8 @@ beforeAll(async () => {
   const alpha = Buffer.alloc(112 * 112);
   for (let i = 0; i < alpha.length; i++) alpha[i] = Math.round(((i % 112) / 111) * 255);
   alphaPng = await sharp(facePng).joinChannel(alpha, { raw: { width: 112, height: 112, channels: 1 } }).png().toBuffer();
+  // The group photo at a quarter size (faces ~60 px), lossless so both sides see the same pixels.
+  groupPng = await sharp(samplePath).resize(480).png().toBuffer();
   const files = await servedFiles();
   server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -136,6 +147,45 @@ async function nodeReference() {
   return { runtime, pixels: img.data, embedding: out.output.data as Float32Array };
 }
 
+/** Squint's backbone and default pipeline on the same inputs, through @squint/node. */
+async function nodeSquintReference(full: boolean) {
+  const runtime = createNodeRuntime();
+  const backbone = await createEmbeddingBackbone(runtime, { model: squintFeatureBytes });
+  const face = await runtime.loadImage(facePng, 'face.png');
+  const alpha = await runtime.loadImage(alphaPng, 'alpha.png');
+  const embeddings = await backbone.embed([alignGiven(face, 0), alignGiven(alpha, 1)]);
+  const pipeline = full ? await createDefaultPipeline(runtime) : undefined;
+  const faces = pipeline ? (await pipeline.embedImages([await runtime.loadImage(groupPng, 'group.png')]))[0] : [];
+  return { backbone, embeddings, faces };
+}
+
+/** The browser's Squint results must be Node's: same model id, same embeddings, same faces. */
+async function expectSquintParity(r: PageResult, full: boolean, what: string) {
+  const ref = await nodeSquintReference(full);
+  expect(r.squint.backbone).toEqual({ name: 'onnx-embedding', modelId: ref.backbone.modelId, dim: 512 });
+  expect(ref.backbone.modelId).toMatch(/^onnx:sha256-[0-9a-f]{24}$/);
+  expect(r.squint.embeddings).toHaveLength(2);
+  const sims = r.squint.embeddings.map((e, i) => cosine(e, ref.embeddings[i]));
+  for (const sim of sims) expect(sim).toBeGreaterThan(0.999);
+  // Two different inputs in one batch: the rows are not copies of each other.
+  expect(cosine(r.squint.embeddings[0], r.squint.embeddings[1])).toBeLessThan(0.99);
+  console.info(`${what}: Squint backbone (batch of 2) cosine to Node ${sims.map((x) => x.toFixed(6)).join(', ')}`);
+  if (!full) return;
+
+  const faces = r.squint.pipeline!;
+  expect(ref.faces).toHaveLength(3);
+  expect(faces).toHaveLength(ref.faces.length);
+  const pipelineSims = faces.map((f, i) => {
+    const nodeFace = ref.faces[i].face;
+    expect(f.alignment).toBe(nodeFace.alignment);
+    const b = nodeFace.box!;
+    expect(maxAbsDiff(f.box, [b.x, b.y, b.width, b.height])).toBeLessThan(0.5);
+    return cosine(f.embedding, ref.faces[i].embedding);
+  });
+  for (const sim of pipelineSims) expect(sim).toBeGreaterThan(0.999);
+  console.info(`${what}: default pipeline on group.png, ${faces.length} faces, cosine to Node ${pipelineSims.map((x) => x.toFixed(6)).join(', ')}`);
+}
+
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
@@ -149,7 +199,7 @@ function meanAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('@squint/web in headless Chromium', () => {
-  it.skipIf(!hasChromium)('wasm: decodes like sharp and embeds like onnxruntime-node', async () => {
+  it.skipIf(!hasChromium)('wasm: decodes like sharp; raw model, Squint backbone and default pipeline embed like Node', async () => {
     const r = await runInPage(['wasm'], true);
     const ref = await nodeReference();
     expect(pageErrors).toEqual([]);
@@ -169,6 +219,7 @@ describe('@squint/web in headless Chromium', () => {
     const sim = cosine(r.embedding, ref.embedding);
     expect(sim).toBeGreaterThan(0.999);
     console.info(`browser wasm (2 threads): cosine to onnxruntime-node ${sim.toFixed(6)}, median warm run ${r.runMs.toFixed(1)} ms`);
+    await expectSquintParity(r, true, 'browser wasm');
 
     // EXIF orientation 6: the 112x72 JPEG must come out 72x112, as @squint/node gives it.
     const rotated = await ref.runtime.loadImage(rotatedJpg, 'rotated.jpg');
@@ -192,7 +243,7 @@ describe('@squint/web in headless Chromium', () => {
 
   // SwiftShader compiles every WebGPU shader on the CPU: ~8 s on an idle 2-core machine, 30 s
   // when it is busy, hence the longer timeout.
-  it.skipIf(!hasChromium)('webgpu (SwiftShader adapter): embeds like onnxruntime-node', { timeout: 120_000 }, async () => {
+  it.skipIf(!hasChromium)('webgpu (SwiftShader adapter): raw model and Squint backbone embed like Node', { timeout: 120_000 }, async () => {
     const r = await runInPage(['webgpu', 'wasm'], false);
     const ref = await nodeReference();
     expect(pageErrors).toEqual([]);
@@ -204,5 +255,6 @@ describe('@squint/web in headless Chromium', () => {
     const sim = cosine(r.embedding, ref.embedding);
     expect(sim).toBeGreaterThan(0.999);
     console.info(`browser webgpu (SwiftShader): cosine to onnxruntime-node ${sim.toFixed(6)}`);
+    await expectSquintParity(r, false, 'browser webgpu');
   });
 });

@@ -2,9 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { SquintError } from '@squint/core';
 
 /**
- * Variables of a MATLAB v5 MAT-file (the TinyFace protocol files), through mat-for-js. Loaded on
- * first use: most users never open a MAT-file, and mat-for-js is GPL-3.0 (an optional path).
+ * Whether the optional MAT-file reader is installed. mat-for-js is the only MATLAB v5 reader on npm
+ * and it is GPL-3.0, so @squint/eval (MIT) lists it as an optional peer dependency: users who want
+ * the TinyFace .mat protocol files read install it themselves; without it the loader falls back to
+ * the folder names (same identities: the file-name prefix) and says so in the run's notes.
  */
+export async function matReaderAvailable(): Promise<boolean> {
+  try {
+    await import('mat-for-js');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Variables of a MATLAB v5 MAT-file (the TinyFace protocol files), through mat-for-js. */
 export async function readMatVariables(path: string): Promise<Record<string, unknown>> {
   const bytes = await readFile(path).catch((cause: NodeJS.ErrnoException) => {
     throw new SquintError('DATASET', `cannot read MAT-file (${cause.code ?? cause.message})`, { input: path, cause });

@@ -5,7 +5,7 @@ import { deriveSeed } from '../random';
 import type { DatasetItem, DatasetRole, IdentificationDataset } from './dataset';
 import { byCodePoint, imageFilesIn, isFolder, requireFolder, toKey } from './image-files';
 import { shuffled } from './identity-split';
-import { matNumberList, matStringList, readMatVariables } from './mat-file';
+import { matNumberList, matReaderAvailable, matStringList, readMatVariables } from './mat-file';
 
 /** Label of every distractor: no file-name prefix can produce it, so it matches no probe. */
 export const DISTRACTOR_LABEL = '<distractor>';
@@ -86,7 +86,9 @@ async function roleItems(dir: string, which: 'probe' | 'match', matName: string,
   const onDisk = await imageFilesIn(join(dir, folder));
   const matPath = join(dir, matName);
   let items: DatasetItem[];
-  if (existsSync(matPath)) {
+  const hasMat = existsSync(matPath);
+  const useMat = hasMat && (await matReaderAvailable());
+  if (useMat) {
     const vars = await readMatVariables(matPath);
     if (!(setVar in vars) || !(idVar in vars)) {
       throw new SquintError('DATASET', `expected variables "${setVar}" and "${idVar}", found: ${Object.keys(vars).join(', ') || 'none'}`, { input: matPath });
@@ -105,6 +107,7 @@ async function roleItems(dir: string, which: 'probe' | 'match', matName: string,
     items = names.map((n, i) => item(dir, folder, n, String(ids[i]), role));
     notes.push(`${folder} from ${matName}`);
   } else {
+    if (hasMat) notes.push(`${matName} ignored: install the optional GPL-3.0 package mat-for-js to read it; identities taken from file names`);
     items = onDisk.map((f) => item(dir, folder, f, tinyFaceIdentity(f), role));
   }
   if (items.length === 0) throw new SquintError('DATASET', `no images in ${folder}/; the split is empty`, { input: join(dir, folder) });

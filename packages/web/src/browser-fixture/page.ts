@@ -1,5 +1,6 @@
 // Entry of the page that browser.test.ts bundles and opens in Chromium. It uses only the public
-// API of @squint/web, as an application would, and hands its results back to the test.
+// APIs of @squint/web, @squint/core and @squint/models, as an application would, and hands its
+// results back to the test.
 import { alignGiven, SquintError, type RgbImage } from '@squint/core';
 import { createDefaultPipeline, createEmbeddingBackbone, FR_DETECT, FR_FEATURE, FR_LANDMARK } from '@squint/models';
 import { createWebRuntime, loadImage, type WebExecutionProvider, type WebRuntime } from '@squint/web';
