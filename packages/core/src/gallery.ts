@@ -3,8 +3,11 @@ import { SquintError } from './errors';
 import type { Match, Matcher, Verification } from './matcher';
 
 /**
- * Cosine score at or above which `verify` calls two faces the same person. Provisional: a
- * threshold belongs to a model and should be calibrated on a labelled set (e.g. LFW pairs).
+ * Cosine score at or above which `verify` calls two faces the same person. Calibrated for the
+ * default embedding model: on lfw-dev's 3,206 verification pairs at full resolution the threshold
+ * for FAR = 1e-3 is 0.347 (TAR 96.9%; see @squint/eval's README, "Baselines"). It is not valid for
+ * other models, and at 16 px the same FAR needs 0.645: calibrate with `squint eval --pairs` for
+ * your model and resolution rather than trusting raw cosine scores.
  */
 export const DEFAULT_VERIFY_THRESHOLD = 0.35;
 
