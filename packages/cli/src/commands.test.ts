@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGallery, isSquintError } from '@squint/core';
+import { createGallery, DEFAULT_VERIFY_THRESHOLD, isSquintError } from '@squint/core';
 import { loadGallery, saveGallery } from '@squint/node';
 import { CommanderError, type Command } from 'commander';
 import type { EnrollReport } from './enroll';
@@ -140,10 +140,12 @@ describe('squint enroll / identify / verify', () => {
     expect(same.code).toBe(0);
     expect(sameReport.same).toBe(true);
     expect(sameReport.score).toBeGreaterThan(0.6);
+    expect(sameReport.threshold).toBe(DEFAULT_VERIFY_THRESHOLD);
 
     const different = await run(['verify', join(people, 'ann', '1.jpg'), join(people, 'ben', '1.jpg')]);
     expect(different.code).toBe(0);
-    expect(different.out[0]).toMatch(/^different people: cosine -?0\.\d{4} \(threshold 0\.35\)$/);
+    expect(different.out[0]).toMatch(/^different people: cosine -?0\.\d{4} \(threshold [\d.]+\)$/);
+    expect(different.out[0]).toContain(`(threshold ${DEFAULT_VERIFY_THRESHOLD})`);
   });
 
   it('enrols the good files of a folder with bad ones, reports each bad one, and exits 1', () => {

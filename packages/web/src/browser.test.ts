@@ -49,6 +49,7 @@ let facePng: Buffer;
 let rotatedJpg: Buffer;
 let alphaPng: Buffer;
 let groupPng: Buffer;
+let smallPng: Buffer;
 const pageErrors: string[] = [];
 
 async function servedFiles(): Promise<Map<string, Buffer>> {
@@ -71,6 +72,7 @@ async function servedFiles(): Promise<Map<string, Buffer>> {
     ['/alpha.png', alphaPng],
     ['/fr_feature.onnx', modelBytes],
     ['/group.png', groupPng],
+    ['/small.png', smallPng],
     ...['fr_detect.onnx', 'fr_landmark.onnx', 'fr_feature.onnx'].map((f) => [`/models/${f}`, readFileSync(join(modelsDir, f))] as [string, Buffer]),
   ]);
 }
@@ -86,6 +88,8 @@ beforeAll(async () => {
   const alpha = Buffer.alloc(112 * 112);
   for (let i = 0; i < alpha.length; i++) alpha[i] = Math.round(((i % 112) / 111) * 255);
   alphaPng = await sharp(facePng).joinChannel(alpha, { raw: { width: 112, height: 112, channels: 1 } }).png().toBuffer();
+  // The face as a distant camera sees it: 28 px, which the backbone must enlarge to 112 (bicubic).
+  smallPng = await sharp(facePng).resize(28, 28).png().toBuffer();
   // The group photo at a quarter size (faces ~60 px), lossless so both sides see the same pixels.
   groupPng = await sharp(samplePath).resize(480).png().toBuffer();
   const files = await servedFiles();
@@ -152,8 +156,8 @@ async function nodeSquintReference(full: boolean) {
   const runtime = createNodeRuntime();
   const backbone = await createEmbeddingBackbone(runtime, { model: squintFeatureBytes });
   const face = await runtime.loadImage(facePng, 'face.png');
-  const alpha = await runtime.loadImage(alphaPng, 'alpha.png');
-  const embeddings = await backbone.embed([alignGiven(face, 0), alignGiven(alpha, 1)]);
+  const small = await runtime.loadImage(smallPng, 'small.png');
+  const embeddings = await backbone.embed([alignGiven(face, 0), alignGiven(small, 1)]);
   const pipeline = full ? await createDefaultPipeline(runtime) : undefined;
   const faces = pipeline ? (await pipeline.embedImages([await runtime.loadImage(groupPng, 'group.png')]))[0] : [];
   return { backbone, embeddings, faces };
@@ -168,7 +172,7 @@ async function expectSquintParity(r: PageResult, full: boolean, what: string) {
   const sims = r.squint.embeddings.map((e, i) => cosine(e, ref.embeddings[i]));
   for (const sim of sims) expect(sim).toBeGreaterThan(0.999);
   // Two different inputs in one batch: the rows are not copies of each other.
-  expect(cosine(r.squint.embeddings[0], r.squint.embeddings[1])).toBeLessThan(0.99);
+  expect(cosine(r.squint.embeddings[0], r.squint.embeddings[1])).toBeLessThan(0.995);
   console.info(`${what}: Squint backbone (batch of 2) cosine to Node ${sims.map((x) => x.toFixed(6)).join(', ')}`);
   if (!full) return;
 

@@ -26,7 +26,7 @@ export interface PageResult {
 export interface SquintChecks {
   /** createEmbeddingBackbone on the bytes of @squint/models' fr_feature.onnx. */
   backbone: { name: string; modelId: string; dim: number };
-  /** One batch of two given (already aligned) faces: face.png and alpha.png. */
+  /** One batch of two given (already aligned) faces: face.png (112 px) and small.png (28 px). */
   embeddings: number[][];
   /** The whole default pipeline (detect, landmarks, align, embed) on group.png; only when `full`. */
   pipeline?: { box: [number, number, number, number]; alignment: string; embedding: number[] }[];
@@ -98,8 +98,8 @@ async function run(executionProviders: WebExecutionProvider[], full: boolean): P
 /** The real Squint components, as an application would use them in a browser. */
 async function squintChecks(runtime: WebRuntime, face: RgbImage, full: boolean): Promise<SquintChecks> {
   const backbone = await createEmbeddingBackbone(runtime, { model: await fetchBytes('/models/fr_feature.onnx') });
-  const alpha = await runtime.loadImage(await fetchBytes('/alpha.png'), 'alpha.png');
-  const embeddings = await backbone.embed([alignGiven(face, 0), alignGiven(alpha, 1)]);
+  const small = await runtime.loadImage(await fetchBytes('/small.png'), 'small.png');
+  const embeddings = await backbone.embed([alignGiven(face, 0), alignGiven(small, 1)]);
   const result: SquintChecks = {
     backbone: { name: backbone.name, modelId: backbone.modelId, dim: backbone.dim },
     embeddings: embeddings.map((e) => Array.from(e)),
