@@ -1,13 +1,17 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isSquintError } from '@squint/core';
 import { collectEnrolItems, identityFromFile } from './enrol-items';
+
+const roots: string[] = [];
+afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
 
 /** Creates empty files (the rules look at names only, never at pixels). */
 function tree(files: string[]): string {
   const root = mkdtempSync(join(tmpdir(), 'squint-enrol-items-'));
+  roots.push(root);
   for (const f of files) {
     mkdirSync(join(root, f, '..'), { recursive: true });
     writeFileSync(join(root, f), '');

@@ -137,7 +137,8 @@ export function tensorToNumbers(t: P.ITensorProto): number[] {
   return Array.from(data as ArrayLike<number | bigint>, (v) => Number(v));
 }
 
-function halfToFloat(h: number): number {
+/** IEEE 754 half-precision bits to a number (float16 tensors, safetensors F16). */
+export function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exp = (h >> 10) & 0x1f;
   const frac = h & 0x3ff;

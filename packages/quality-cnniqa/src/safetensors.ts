@@ -1,4 +1,5 @@
 import { SquintError } from '@squint/core';
+import { halfToFloat } from '@squint/onnx';
 
 /** A weight tensor as Squint keeps it: float32 elements, row-major, with its shape. */
 export interface WeightTensor {
@@ -93,14 +94,6 @@ function decode(buf: Uint8Array, start: number, count: number, dtype: string): F
   return out;
 }
 
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
 
 /**
  * Writes float32 tensors as safetensors, in the order given. The header is padded with spaces to a
