@@ -87,3 +87,14 @@ describe('collectEnrolItems', () => {
     expect(collectEnrolItems([tree(['a.txt', 'b.md'])])).toEqual([]);
   });
 });
+
+describe('mixed folders', () => {
+  it('enrols loose images next to identity folders by their file names', () => {
+    const root = mkdtempSync(join(tmpdir(), 'squint-mixed-'));
+    mkdirSync(join(root, 'Ann'));
+    writeFileSync(join(root, 'Ann', 'a.jpg'), '');
+    writeFileSync(join(root, 'Bob_0001.jpg'), '');
+    const items = collectEnrolItems([root]);
+    expect(items.map((i) => i.identity).sort()).toEqual(['Ann', 'Bob']);
+  });
+});

@@ -12,8 +12,9 @@ const IMAGE = /\.(jpe?g|png|webp|tiff?|gif|avif)$/i;
 /**
  * Who is in which file:
  * - a folder whose entries are sub-folders: folder-per-identity (`people/Ann/1.jpg` -> Ann);
- * - a folder of image files, or files given directly: the identity is the file name without its
+ * - image files in a folder, or files given directly: the identity is the file name without its
  *   extension and without a trailing `_0001`-style counter (`Ann_Lee_0002.jpg` -> Ann_Lee).
+ *   (A folder may mix both: identity folders and loose images.)
  * Non-image files inside folders are ignored; a named file that is not an image is still enrolled
  * (and reported bad) so the user learns about it.
  */
@@ -32,15 +33,13 @@ export function collectEnrolItems(paths: readonly string[]): EnrolItem[] {
     }
     const entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
     const dirs = entries.filter((e) => e.isDirectory());
-    if (dirs.length > 0) {
-      for (const d of dirs) {
-        for (const f of readdirSync(join(path, d.name)).sort()) {
-          if (IMAGE.test(f)) items.push({ file: join(path, d.name, f), identity: d.name });
-        }
+    for (const d of dirs) {
+      for (const f of readdirSync(join(path, d.name)).sort()) {
+        if (IMAGE.test(f)) items.push({ file: join(path, d.name, f), identity: d.name });
       }
-    } else {
-      for (const e of entries) if (e.isFile() && IMAGE.test(e.name)) items.push({ file: join(path, e.name), identity: identityFromFile(e.name) });
     }
+    // Loose images next to identity folders are enrolled by their own names rather than ignored.
+    for (const e of entries) if (e.isFile() && IMAGE.test(e.name)) items.push({ file: join(path, e.name), identity: identityFromFile(e.name) });
   }
   return items;
 }
