@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isSquintError } from '@squint/core';
+import { flipHorizontal, isSquintError, warpAffine } from '@squint/core';
 import { createNodeRuntime } from '@squint/node';
 import { buildProgram } from './main';
 
@@ -80,5 +81,42 @@ describe('squint eval', () => {
     expect(isSquintError(protocol, 'INVALID_ARGUMENT')).toBe(true);
     const nothing = await run(['eval', '--out', join(data, 'r4')]).catch((e) => e);
     expect(nothing.message).toMatch(/give --dataset/);
+  });
+
+  it('judges the classical quality estimator with the quality protocol (real faces, mixed sizes)', async () => {
+    // Seven people from the face-api demo photos, four framings each (one mirrored): 7 gallery, 21 probes.
+    const demo = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo');
+    const faces: [number, number[]][] = [
+      [1, [411, 357, 189, 239]], [1, [828, 425, 204, 231]], [2, [1443, 168, 203, 222]], [4, [990, 178, 175, 251]],
+      [5, [1120, 206, 155, 228]], [6, [259, 482, 211, 275]], [6, [1173, 302, 192, 277]],
+    ];
+    const runtime = createNodeRuntime();
+    const root = mkdtempSync(join(tmpdir(), 'squint-cli-quality-'));
+    for (const [i, [n, [x, y, w, h]]] of faces.entries()) {
+      const src = await runtime.loadImage(join(demo, `sample${n}.jpg`));
+      mkdirSync(join(root, `p${i}`));
+      for (const [k, [shift, zoom, mirror]] of ([[0, 1, false], [0.06, 1.15, false], [-0.04, 0.9, true], [0.03, 1.05, false]] as const).entries()) {
+        const s = 160 / (1.7 * Math.max(w, h) * zoom);
+        const photo = warpAffine(src, [s, 0, 80 - s * (x + w / 2 + shift * w), 0, s, 80 - s * (y + h / 2 - shift * h)], 160, 160, { border: 'replicate' });
+        await runtime.saveImage(mirror ? flipHorizontal(photo) : photo, join(root, `p${i}`, `p${i}_${k + 1}.png`));
+      }
+    }
+    const outDir = join(root, 'results');
+    const { code, out } = await run([
+      'eval', '--dataset', `lfw:${root}`, '--protocol', 'quality', '--quality', 'classical', '--mixed-sizes', '12:112',
+      '--quality-fmr', '0.05', '--out', outDir, '--no-cache', '--seed', '1',
+    ]);
+    expect(code).toBe(0);
+    const results = JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8'));
+    const [q] = results.quality;
+    expect(q).toMatchObject({ degradation: 'bicubic@12~112', probes: 21, genuine: 21, fmr: 0.05 });
+    const classical = q.estimators.find((e: { name: string }) => e.name === 'classical');
+    expect(classical.scored).toBe(21);
+    // Only the size varies: the classical score must rank the faces much as recognisability does.
+    expect(classical.spearman).toBeGreaterThan(0.6);
+    expect(results.recipe.quality).toMatchObject({ sizeRange: [12, 112], estimators: ['classical'], fmr: 0.05 });
+    expect(out.join('\n')).toMatch(/^classical \| 0\.\d{3} \|/m);
+    expect(readFileSync(join(outDir, 'report.md'), 'utf8')).toContain('## Quality');
+    expect(readFileSync(join(outDir, 'report.html'), 'utf8')).toContain('Error vs reject: default / bicubic@12~112');
   });
 });

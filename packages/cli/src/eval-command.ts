@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { SquintError, type PipelineSpec, type Registry } from '@squint/core';
+import { SquintError, type PipelineSpec, type Registry, type StrategySpec } from '@squint/core';
 import {
   loadDatasetSpec, loadPairs, parseDatasetSpec, PROTOCOL_NAMES, runEvaluation,
   type EvalProgress, type EvalResults, type EvalStrategy, type ImageKind, type JpegCodec, type ProtocolName,
@@ -37,6 +37,9 @@ interface EvalOptions {
   kind?: ImageKind;
   cache: string | false;
   batch?: number;
+  quality?: StrategySpec[];
+  mixedSizes?: [number, number];
+  qualityFmr?: number;
 }
 
 const count = (v: string) => {
@@ -47,6 +50,29 @@ const count = (v: string) => {
 /** A face width; "hr" (or 0) = the undegraded aligned crop. */
 const size = (v: string, prev: number[] | undefined) => [...(prev ?? []), v.toLowerCase() === 'hr' ? 0 : count(v)];
 const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+/** A quality strategy: a registered name, or a JSON spec such as '{"name":"stability","options":{"perturbations":["flip"]}}'. */
+const qualitySpec = (v: string, prev: StrategySpec[] | undefined): StrategySpec[] => {
+  let spec: StrategySpec = v;
+  if (v.trim().startsWith('{')) {
+    try {
+      spec = JSON.parse(v) as StrategySpec;
+    } catch (e) {
+      throw new InvalidArgumentError(`not valid JSON (${(e as Error).message})`);
+    }
+    if (typeof (spec as { name?: unknown }).name !== 'string') throw new InvalidArgumentError('a JSON quality spec needs a "name"');
+  }
+  return [...(prev ?? []), spec];
+};
+const sizeRange = (v: string): [number, number] => {
+  const m = /^(\d+):(\d+)$/.exec(v.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < Number(m[1])) throw new InvalidArgumentError('expected LOW:HIGH face widths in px, 1 <= LOW <= HIGH, e.g. 12:112');
+  return [Number(m[1]), Number(m[2])];
+};
+const rate = (v: string) => {
+  const n = Number(v);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('expected a rate between 0 and 1, e.g. 1e-3');
+  return n;
+};
 
 const version = (() => {
   try {
@@ -64,7 +90,7 @@ export function addEvalCommand(program: Command, deps: EvalCommandDeps = {}): Co
   const out = deps.out ?? ((s: string) => process.stdout.write(s + '\n'));
   const pipelineFiles = watchPipelineOption(program);
   return program.command('eval')
-    .description('benchmark pipelines: identification (surveillance, TinyFace-like, TinyFace) and verification, with reports')
+    .description('benchmark pipelines: identification (surveillance, TinyFace-like, TinyFace), verification and quality estimators, with reports')
     .option('--pipeline <file>', 'pipeline JSON; repeat to compare strategies side by side (same images, same seed)')
     .option('--dataset <type:path>', 'lfw:<folder per identity> | tinyface:<root> | manifest:<file.csv|json> | pairs:<pairs file>; relative paths are also looked up under $SQUINT_DATA')
     .option('--protocol <name>', `${PROTOCOL_NAMES.join(' | ')}; repeatable (default: surveillance, or tinyface for crops)`, collect)
@@ -84,6 +110,9 @@ export function addEvalCommand(program: Command, deps: EvalCommandDeps = {}): Co
     .option('--cache <dir>', 'embedding and aligned-crop cache', '.squint-cache')
     .option('--no-cache', 'keep nothing on disk between runs')
     .option('--batch <n>', 'images per chunk', count)
+    .option('--quality <strategy>', 'quality protocol: an estimator to judge (registered name, or JSON spec); repeatable (default: the pipeline\'s quality, else classical)', qualitySpec)
+    .option('--mixed-sizes <low:high>', 'quality protocol: probe face widths drawn log-uniformly from this range (px)', sizeRange, [12, 112] as [number, number])
+    .option('--quality-fmr <rate>', 'quality protocol: the FMR at which FNMR is read', rate, 1e-3)
     .action(async (opts: EvalOptions, cmd: Command) => {
       const root = cmd.parent ?? program;
       const g = root.opts<{ threads?: number; json?: boolean }>();
@@ -163,6 +192,7 @@ async function runEvalCommand(
       dataset,
       pairs,
       protocols: opts.protocol as ProtocolName[] | undefined,
+      quality: { estimators: opts.quality, sizeRange: opts.mixedSizes, fmr: opts.qualityFmr },
       sizes: opts.size,
       pairSizes: opts.pairSize,
       degradation: opts.degrade,
@@ -217,6 +247,14 @@ function summary(r: EvalResults) {
     counts: r.counts,
     identification: r.identification.map((e) => ({ strategy: e.strategy, protocol: e.protocol, size: e.size, degradation: e.degradation, rank1: e.metrics.cmc[1], rank5: e.metrics.cmc[5], mAP: e.metrics.mAP })),
     verification: r.verification.map((e) => ({ strategy: e.strategy, size: e.size, degradation: e.degradation, accuracy: e.metrics.accuracy.mean, std: e.metrics.accuracy.std })),
+    quality: (r.quality ?? []).flatMap((e) => e.estimators.map((q) => ({
+      strategy: e.strategy,
+      degradation: e.degradation,
+      estimator: q.name,
+      spearman: q.spearman,
+      fmr: e.fmr,
+      fnmr: q.errorVersusReject.points.map((p) => ({ rejected: p.rejected, fnmr: p.fnmr })),
+    }))),
   };
 }
 
@@ -233,6 +271,13 @@ function summaryTable(r: EvalResults): string {
   if (r.verification.length) {
     lines.push('', 'strategy | verification size | accuracy', '---|---|---');
     for (const e of r.verification) lines.push(`${e.strategy} | ${e.size ?? 'HR'} | ${pct(e.metrics.accuracy.mean)} ± ${pct(e.metrics.accuracy.std)}`);
+  }
+  for (const e of r.quality ?? []) {
+    const at = (q: (typeof e.estimators)[number], f: number) => pct(q.errorVersusReject.points[e.fractions.findIndex((x) => Math.abs(x - f) < 1e-9)]?.fnmr ?? undefined);
+    lines.push('', `quality: ${e.strategy}, ${e.degradation}, ${e.probes} probes, FNMR (%) at FMR ${e.fmr}`, 'estimator | Spearman | FNMR 0% rejected | 10% | 20% | 30% | 50%', '---|---|---|---|---|---|---');
+    for (const q of e.estimators) {
+      lines.push(`${q.name} | ${q.spearman === null ? 'n/a' : q.spearman.toFixed(3)} | ${[0, 0.1, 0.2, 0.3, 0.5].map((f) => at(q, f)).join(' | ')}`);
+    }
   }
   return lines.join('\n');
 }

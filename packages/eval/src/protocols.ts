@@ -6,15 +6,20 @@ import { parseRecipe, recipeName } from './degradation';
  * - `surveillance`: HR gallery, probes degraded to each size (a watch list enrolled from good
  *   photos, searched with camera crops);
  * - `tinyface-like`: gallery and probes both degraded to the size (everything low resolution);
- * - `tinyface`: the images as they are (native crops, no degradation; sizes do not apply).
+ * - `tinyface`: the images as they are (native crops, no degradation; sizes do not apply);
+ * - `quality`: probes at mixed face widths against an HR gallery, to judge quality estimators
+ *   (quality-protocol.ts; planned by the runner, not here, since sizes do not apply).
  * Size 0 stands for HR: the aligned 112 crop untouched.
  */
-export type ProtocolName = 'surveillance' | 'tinyface-like' | 'tinyface';
+export type ProtocolName = 'surveillance' | 'tinyface-like' | 'tinyface' | 'quality';
 
-export const PROTOCOL_NAMES: readonly ProtocolName[] = ['surveillance', 'tinyface-like', 'tinyface'];
+export const PROTOCOL_NAMES: readonly ProtocolName[] = ['surveillance', 'tinyface-like', 'tinyface', 'quality'];
+
+/** The identification protocols planProtocols expands into per-size plans. */
+export type IdentificationProtocolName = Exclude<ProtocolName, 'quality'>;
 
 export interface ProtocolPlan {
-  protocol: ProtocolName;
+  protocol: IdentificationProtocolName;
   /** Probe face width; 0 = HR / native. */
   size: number;
   galleryRecipe: string;
@@ -48,6 +53,7 @@ export function planProtocols(protocols: readonly ProtocolName[], sizes: readonl
     if (!PROTOCOL_NAMES.includes(protocol)) {
       throw new SquintError('INVALID_ARGUMENT', `unknown protocol "${protocol}"; use one of ${PROTOCOL_NAMES.join(', ')}`, { input: protocol });
     }
+    if (protocol === 'quality') continue;
     if (protocol === 'tinyface') {
       plans.push({ protocol, size: 0, galleryRecipe: 'original', probeRecipe: 'original' });
       continue;

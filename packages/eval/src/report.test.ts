@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { l2normalize } from '@squint/core';
 import { identificationMetrics } from './identification';
 import { qualityBreakdown } from './quality-breakdown';
 import { createRandom } from './random';
 import { renderReportHtml, renderReportMarkdown } from './report';
 import type { EvalResults, IdentificationEntry, VerificationEntry } from './results';
 import { linePlot } from './svg-plot';
+import { NATIVE_SIDE, qualityMetrics, type QualityEntry } from './quality-protocol';
 import { errorVersusReject } from './quality-breakdown';
 import { scoreHistogram, verificationMetrics } from './verification';
 
@@ -143,6 +145,49 @@ describe('renderReportMarkdown', () => {
     expect(md).toContain('- skipped a|b.jpg: corrupt');
     expect(md).not.toContain('INCOMPLETE');
     expect(renderReportMarkdown(results(false))).toMatch(/^# Squint evaluation report\n\n> \*\*INCOMPLETE RUN: interrupted/);
+  });
+});
+
+describe('quality section', () => {
+  // Probes whose drawn width decides how far their embedding drifts; one estimator follows the width.
+  const rnd = createRandom(3);
+  const unit = () => l2normalize(Float32Array.from({ length: 32 }, () => rnd.normal()));
+  const mix = (a: Float32Array, w: number) => l2normalize(a.map((v) => v + w * rnd.normal() / Math.sqrt(32)));
+  const gallery = Array.from({ length: 50 }, (_, k) => ({ identity: `id${k}`, embedding: unit() }));
+  const probes = gallery.map((g, k) => {
+    const size = 12 + ((k * 37) % 100);
+    const hr = mix(g.embedding, 0.3);
+    return { key: `id${k}/2.jpg`, identity: g.identity, size, hr, degraded: mix(hr, 60 / size), scores: [Math.log(size) + rnd.normal() * 0.2] };
+  });
+  const entry: QualityEntry = {
+    strategy: 'baseline',
+    protocol: 'quality',
+    degradation: 'bicubic@12~112',
+    sizeRange: [12, 112],
+    ...qualityMetrics(probes, gallery, [{ name: 'classical', spec: 'classical', msPerFace: 0.25 }], { fmr: 1e-2 }),
+  };
+  const r: EvalResults = { ...results(true), quality: [entry] };
+
+  it('tabulates Spearman and FNMR at 0/10/20/30/50 % rejected per estimator, reference first', () => {
+    const md = renderReportMarkdown(r);
+    expect(md).toContain('## Quality');
+    expect(md).toContain('Quality: baseline / bicubic@12~112: 50 probes, 50 genuine / 2450 impostor comparisons; FNMR (%) at FMR 0.01');
+    expect(md).toContain('| estimator | scored | Spearman vs recognisability | ms/face | FNMR @ 0% rejected | FNMR @ 10% rejected | FNMR @ 20% rejected | FNMR @ 30% rejected | FNMR @ 50% rejected |');
+    const est = entry.estimators[1];
+    const at = (f: number) => (est.errorVersusReject.points[entry.fractions.indexOf(f)].fnmr! * 100).toFixed(2);
+    expect(md).toContain(`| classical | 50 | ${est.spearman!.toFixed(3)} | 0.25 | ${at(0)} | ${at(0.1)} | ${at(0.2)} | ${at(0.3)} | ${at(0.5)} |`);
+    expect(md.indexOf(`| ${NATIVE_SIDE} | 50 |`)).toBeLessThan(md.indexOf('| classical | 50 |'));
+    expect(renderReportMarkdown(results(true))).not.toContain('## Quality');
+  });
+
+  it('plots one error-versus-reject line per estimator and recognisability by score bin', () => {
+    const html = renderReportHtml(r);
+    checkWellFormed(html);
+    expect(html).toContain('<h2>Quality</h2>');
+    const evr = html.slice(html.indexOf('<title>Error vs reject: baseline / bicubic@12~112</title>'));
+    expect(evr.slice(0, evr.indexOf('</svg>')).match(/<path /g)).toHaveLength(2);
+    expect(html).toContain('Recognisability by score: baseline / bicubic@12~112');
+    expect(html).not.toMatch(/NaN|Infinity/);
   });
 });
 

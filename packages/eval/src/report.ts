@@ -1,3 +1,4 @@
+import { NATIVE_SIDE, type QualityEntry } from './quality-protocol';
 import type { EvalResults, IdentificationEntry, VerificationEntry } from './results';
 import { escapeXml, histogramPlot, linePlot, type PlotSeries } from './svg-plot';
 
@@ -143,6 +144,41 @@ function evrTables(entries: VerificationEntry[]): Table[] {
   );
 }
 
+/** The rejected fractions the quality table shows (the curve in report.html has them all). */
+const QUALITY_TABLE_FRACTIONS = [0, 0.1, 0.2, 0.3, 0.5];
+
+function qualityTable(e: QualityEntry): Table {
+  const column = (f: number) => e.fractions.findIndex((x) => Math.abs(x - f) < 1e-9);
+  const notes = [
+    `recognisability of a probe = cosine(embedding of the degraded probe, embedding of the same image in HR), mean ${num(e.meanRecognisability, 3)}; Spearman = rank correlation of the estimator's score with it.`,
+    `FNMR: each degraded probe against the HR gallery (same identity = genuine); the threshold is fixed once on all impostors, then the lowest-scored probes are rejected.`,
+    `"${NATIVE_SIDE}" is the reference: the probe's drawn face width used as the score.`,
+  ];
+  const reasons = new Map<string, string[]>();
+  for (const est of e.estimators) {
+    if (est.unscored) notes.push(`${est.name}: ${est.unscored} probes unscored (rejected first)${est.unscoredReason ? `, e.g. ${est.unscoredReason}` : ''}.`);
+    const reason = est.errorVersusReject.reason;
+    if (reason) reasons.set(reason, [...(reasons.get(reason) ?? []), est.name]);
+  }
+  // The threshold is shared, so a reason (too few impostors) usually holds for every row: say it once.
+  for (const [reason, names] of reasons) notes.push(`FNMR n/a${names.length === e.estimators.length ? '' : ` for ${names.join(', ')}`}: ${reason}`);
+  return {
+    caption: `Quality: ${e.strategy} / ${e.degradation}: ${e.probes} probes, ${e.genuine} genuine / ${e.impostor} impostor comparisons; FNMR (%) at FMR ${farLabel(e.fmr)} by share of probes rejected`,
+    headers: ['estimator', 'scored', 'Spearman vs recognisability', 'ms/face', ...QUALITY_TABLE_FRACTIONS.map((f) => `FNMR @ ${Math.round(f * 100)}% rejected`)],
+    rows: e.estimators.map((est) => [
+      est.name,
+      String(est.scored),
+      num(est.spearman, 3),
+      est.msPerFace === undefined ? '–' : est.msPerFace.toFixed(2),
+      ...QUALITY_TABLE_FRACTIONS.map((f) => {
+        const i = column(f);
+        return i < 0 ? 'n/a' : pct(est.errorVersusReject.points[i]?.fnmr);
+      }),
+    ]),
+    notes,
+  };
+}
+
 function packagesTable(r: EvalResults): Table {
   return {
     caption: 'Package versions',
@@ -178,12 +214,16 @@ export function renderReportMarkdown(results: EvalResults): string {
     out.push('## Verification', '', mdTable(verificationTable(results.verification)), '');
     for (const t of evrTables(results.verification)) out.push(mdTable(t), '');
   }
+  if (results.quality?.length) {
+    out.push('## Quality', '');
+    for (const e of results.quality) out.push(mdTable(qualityTable(e)), '');
+  }
   for (const n of results.notes ?? []) out.push(`- ${n}`);
   out.push('## Strategies', '');
   for (const s of results.recipe.strategies) {
     out.push(`**${mdCell(s.name)}**`, '', '```json', JSON.stringify(s.pipeline, null, 2), '```', '');
   }
-  out.push(mdTable(packagesTable(results)), '', 'Plots (CMC, ROC, score histograms, metric vs face size) are in report.html.', '');
+  out.push(mdTable(packagesTable(results)), '', 'Plots (CMC, ROC, score histograms, metric vs face size, error versus reject, recognisability by quality) are in report.html.', '');
   return out.join('\n');
 }
 
@@ -346,6 +386,32 @@ function evrPlots(entries: readonly VerificationEntry[]): string[] {
   );
 }
 
+function qualityPlots(e: QualityEntry): string[] {
+  const series = (values: (est: QualityEntry['estimators'][number]) => [number, number][]): PlotSeries[] =>
+    e.estimators.map((est) => ({ name: est.name, points: values(est), dashed: est.spec === null }));
+  const evr = linePlot(
+    series((est) => est.errorVersusReject.points.filter((p) => p.fnmr !== null).map((p): [number, number] => [p.rejected * 100, p.fnmr! * 100])),
+    {
+      title: `Error vs reject: ${e.strategy} / ${e.degradation}`,
+      xLabel: 'lowest-scored probes rejected (%)',
+      yLabel: `FNMR @ FMR ${farLabel(e.fmr)} (%)`,
+      yDomain: [0, Math.max(1, ...e.estimators.flatMap((est) => est.errorVersusReject.points.map((p) => (p.fnmr ?? 0) * 100))) * 1.05],
+    },
+  );
+  const bins = Math.max(0, ...e.estimators.map((est) => est.bins.length));
+  if (bins < 2) return [evr];
+  const binned = linePlot(
+    series((est) => est.bins.map((b, i): [number, number] => [i, b.meanRecognisability])),
+    {
+      title: `Recognisability by score: ${e.strategy} / ${e.degradation}`,
+      xLabel: 'score bin, equal counts (lowest to highest)',
+      yLabel: 'mean cosine to own HR embedding',
+      xCategories: Array.from({ length: bins }, (_, i) => String(i + 1)),
+    },
+  );
+  return [evr, binned];
+}
+
 const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1180px; color: #222; padding: 0 16px; }
 h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; }
@@ -379,6 +445,10 @@ export function renderReportHtml(results: EvalResults): string {
     body.push(plots(rocPlots(ver)), plots(histogramPlots(ver)));
     const evr = evrTables(ver);
     if (evr.length) body.push('<h2>Error versus reject</h2>', ...evr.map(htmlTable), plots(evrPlots(ver)));
+  }
+  if (results.quality?.length) {
+    body.push('<h2>Quality</h2>');
+    for (const e of results.quality) body.push(htmlTable(qualityTable(e)), plots(qualityPlots(e)));
   }
   if (results.notes?.length) body.push(`<ul>${results.notes.map((n) => `<li>${escapeXml(n)}</li>`).join('')}</ul>`);
   body.push('<h2>Strategies</h2>');

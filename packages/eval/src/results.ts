@@ -1,6 +1,7 @@
 import type { PipelineSpec } from '@squint/core';
 import type { IdentificationResult } from './identification';
 import type { ErrorVersusReject, QualityBreakdown } from './quality-breakdown';
+import type { QualityEntry } from './quality-protocol';
 import type { ScoreHistogram, VerificationSummary } from './verification';
 
 /**
@@ -18,6 +19,8 @@ export interface EvalResults {
   counts: RunCounts;
   identification: IdentificationEntry[];
   verification: VerificationEntry[];
+  /** The `quality` protocol: how well each quality estimator predicts recognisability. */
+  quality?: QualityEntry[];
   notes?: string[];
 }
 

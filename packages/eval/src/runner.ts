@@ -11,9 +11,12 @@ import { decodeCrop, decodeEmbedded, encodeCrop, encodeEmbedded, type AlignedCro
 import type { IdentificationDataset, ImageKind, ImageRef, PairsDataset } from './datasets/dataset';
 import { degrade, type JpegCodec } from './degradation';
 import { IdentificationAccumulator, similarityMatrix } from './identification';
+import { checkSizeRange, mixedSizeRecipe, resolveRecipe } from './mixed-size';
 import { packageVersions } from './package-versions';
 import { checkSizes, parseDegradationTemplate, planProtocols, recipeAt, type ProtocolName, type ProtocolPlan } from './protocols';
 import { qualityBreakdown } from './quality-breakdown';
+import { DEFAULT_QUALITY_SIZE_RANGE, DEFAULT_REJECT_FRACTIONS, qualityMetrics, type QualityEntry, type QualityProtocolOptions } from './quality-protocol';
+import { QualityScorer } from './quality-scorer';
 import { deriveSeed } from './random';
 import { renderReportHtml, renderReportMarkdown } from './report';
 import type { EvalResults, IdentificationEntry, RunCounts, RunRecipe, VerificationEntry } from './results';
@@ -42,8 +45,10 @@ export interface EvalConfig {
   dataset?: IdentificationDataset;
   /** Verification pairs. */
   pairs?: PairsDataset;
-  /** Default: ['tinyface'] for crop datasets, ['surveillance'] otherwise. */
+  /** Default: ['tinyface'] for crop datasets, ['surveillance'] otherwise; 'quality' judges quality estimators. */
   protocols?: ProtocolName[];
+  /** Settings of the `quality` protocol (estimators, face-size range, FMR). */
+  quality?: QualityProtocolOptions;
   /** Probe face widths in px; 0 = HR. Default [0]. */
   sizes?: number[];
   /** Sizes at which the pairs are verified (both sides degraded). Default: `sizes`. */
@@ -81,6 +86,8 @@ export interface EvalRunSettings {
   flip: boolean;
   kind?: ImageKind;
   pairsFile?: string;
+  /** The `quality` protocol's settings, when it ran. */
+  quality?: { recipe: string; sizeRange: [number, number]; estimators: (string | Record<string, unknown>)[] | 'pipeline quality, else classical'; fmr: number; fractions: number[] };
 }
 
 /** Folder-only, so two checkouts never share a cache by accident. */
@@ -140,6 +147,7 @@ export async function runEvaluation(config: EvalConfig): Promise<EvalResults> {
   const pairSizes = checkSizes(config.pairSizes ?? sizes, 'pairSizes');
   const protocols = config.protocols ?? (dataset?.kind === 'crops' ? ['tinyface'] : ['surveillance']);
   const plans = dataset ? planProtocols(protocols, sizes, template) : [];
+  const quality = protocols.includes('quality') ? qualityPlan(config.quality, template, dataset) : undefined;
   const pairRecipes = pairs ? pairSizes.map((s) => ({ size: s, recipe: recipeAt(template, s) })) : [];
   const cacheDir = config.cacheDir === false ? undefined : resolve(config.cacheDir ?? DEFAULT_CACHE_DIR);
 
@@ -155,7 +163,15 @@ export async function runEvaluation(config: EvalConfig): Promise<EvalResults> {
     });
   }
 
-  const recipes = [...new Set([...plans.flatMap((p) => [p.galleryRecipe, p.probeRecipe]), ...pairRecipes.map((p) => p.recipe)])];
+  const scorers = quality
+    ? await QualityScorer.openAll(strategies, { specs: config.quality?.estimators, recipe: quality.recipe, seed, cacheDir, runtime, registry })
+    : new Map<string, QualityScorer>();
+
+  const recipes = [...new Set([
+    ...plans.flatMap((p) => [p.galleryRecipe, p.probeRecipe]),
+    ...(quality ? ['original', quality.recipe] : []),
+    ...pairRecipes.map((p) => p.recipe),
+  ])];
   const settings: EvalRunSettings = {
     protocols: dataset ? protocols : [],
     sizes,
@@ -165,6 +181,15 @@ export async function runEvaluation(config: EvalConfig): Promise<EvalResults> {
     kind: dataset?.kind ?? pairs?.kind,
     pairsFile: pairs?.file,
   };
+  if (quality) {
+    settings.quality = {
+      recipe: quality.recipe,
+      sizeRange: quality.sizeRange,
+      estimators: config.quality?.estimators?.length ? config.quality.estimators.map((e) => (typeof e === 'string' ? e : { ...e })) : 'pipeline quality, else classical',
+      fmr: quality.fmr,
+      fractions: quality.fractions,
+    };
+  }
   const recipe: RunRecipe & EvalRunSettings = {
     dataset: {
       name: [dataset?.name, pairs && `${pairs.name} (pairs)`].filter(Boolean).join(' + '),
@@ -190,19 +215,25 @@ export async function runEvaluation(config: EvalConfig): Promise<EvalResults> {
     verification: [],
     notes: [],
   };
+  if (quality) results.quality = [];
   if (config.outDir) await writeOutputs(config.outDir, results);
 
   try {
-    const jobs = collectJobs(dataset, pairs, plans, pairRecipes.map((p) => p.recipe));
+    const jobs = collectJobs(dataset, pairs, plans, pairRecipes.map((p) => p.recipe), quality?.recipe);
     const failures = new Map<string, Failure>();
-    const store = await embedAll(config, strategies, jobs, failures, { seed, flip, cacheDir, recipes });
+    const store = await embedAll(config, strategies, jobs, failures, { seed, flip, cacheDir, recipes, scorers });
     results.counts = countsOf(dataset, pairs, jobs, failures, strategies, store, results.notes!);
     let done = 0;
-    const total = strategies.length * (plans.length + pairRecipes.length);
+    const total = strategies.length * (plans.length + pairRecipes.length + (quality ? 1 : 0));
     for (const s of strategies) {
       for (const plan of plans) {
         config.signal?.throwIfAborted();
         results.identification.push(identify(s, plan, dataset!, failures, store));
+        config.onProgress?.({ phase: 'metrics', done: ++done, total });
+      }
+      if (quality) {
+        config.signal?.throwIfAborted();
+        results.quality!.push(assessQuality(s, quality, seed, dataset!, failures, store, scorers.get(s.name)!));
         config.onProgress?.({ phase: 'metrics', done: ++done, total });
       }
       for (const { size, recipe: r } of pairRecipes) {
@@ -216,14 +247,33 @@ export async function runEvaluation(config: EvalConfig): Promise<EvalResults> {
     delete results.incompleteReason;
     results.finishedAt = new Date().toISOString();
   } catch (e) {
+    for (const scorer of scorers.values()) await scorer.close().catch(() => undefined);
     results.complete = false;
     results.finishedAt = new Date().toISOString();
     results.incompleteReason = config.signal?.aborted ? 'interrupted before the end' : `stopped by an error: ${(e as Error)?.message ?? String(e)}`;
     if (config.outDir) await writeOutputs(config.outDir, results);
     throw e;
   }
+  for (const scorer of scorers.values()) await scorer.close();
   if (config.outDir) await writeOutputs(config.outDir, results);
   return results;
+}
+
+interface QualityPlan {
+  recipe: string;
+  sizeRange: [number, number];
+  fmr: number;
+  fractions: number[];
+}
+
+function qualityPlan(options: QualityProtocolOptions | undefined, template: ReturnType<typeof parseDegradationTemplate>, dataset: IdentificationDataset | undefined): QualityPlan {
+  if (!dataset) throw new SquintError('INVALID_ARGUMENT', 'the quality protocol needs an identification dataset (probes and an HR gallery), e.g. --dataset lfw:PATH');
+  const sizeRange = options?.sizeRange ?? DEFAULT_QUALITY_SIZE_RANGE;
+  checkSizeRange(sizeRange);
+  const fmr = options?.fmr ?? 1e-3;
+  if (!(fmr > 0 && fmr < 1)) throw new SquintError('INVALID_ARGUMENT', `the quality protocol's FMR must lie in (0, 1), got ${fmr}`, { input: 'quality.fmr' });
+  const fractions = options?.fractions ?? DEFAULT_REJECT_FRACTIONS;
+  return { recipe: mixedSizeRecipe(template, sizeRange), sizeRange: [sizeRange[0], sizeRange[1]], fmr, fractions: [...fractions] };
 }
 
 /** results.json, report.md, report.html, each written atomically. */
@@ -234,7 +284,7 @@ export async function writeOutputs(outDir: string, results: EvalResults): Promis
 }
 
 /** Every distinct image with the degradations it is needed at. */
-function collectJobs(dataset: IdentificationDataset | undefined, pairs: PairsDataset | undefined, plans: ProtocolPlan[], pairRecipes: string[]): ImageJob[] {
+function collectJobs(dataset: IdentificationDataset | undefined, pairs: PairsDataset | undefined, plans: ProtocolPlan[], pairRecipes: string[], qualityRecipe?: string): ImageJob[] {
   const jobs = new Map<string, ImageJob>();
   const need = (ref: ImageRef, kind: ImageKind, recipes: Iterable<string>) => {
     let job = jobs.get(ref.path);
@@ -244,6 +294,11 @@ function collectJobs(dataset: IdentificationDataset | undefined, pairs: PairsDat
   if (dataset) {
     for (const item of [...dataset.gallery, ...dataset.distractors]) need(item, dataset.kind, plans.map((p) => p.galleryRecipe));
     for (const item of dataset.probes) need(item, dataset.kind, plans.map((p) => p.probeRecipe));
+    if (qualityRecipe) {
+      // Quality: degraded probes, and every image in HR (the probes' own HR embedding is the yardstick).
+      for (const item of [...dataset.gallery, ...dataset.distractors]) need(item, dataset.kind, ['original']);
+      for (const item of dataset.probes) need(item, dataset.kind, ['original', qualityRecipe]);
+    }
   }
   for (const p of pairs?.pairs ?? []) {
     need(p.left, pairs!.kind, pairRecipes);
@@ -271,7 +326,7 @@ async function embedAll(
   strategies: Strategy[],
   jobs: ImageJob[],
   failures: Map<string, Failure>,
-  opts: { seed: number; flip: boolean; cacheDir?: string; recipes: string[] },
+  opts: { seed: number; flip: boolean; cacheDir?: string; recipes: string[]; scorers: Map<string, QualityScorer> },
 ): Promise<EmbeddingStore> {
   const store: EmbeddingStore = { shards: new Map(), jobs: new Map(jobs.map((j) => [j.ref.path, j])), computed: 0, fromCache: 0 };
   for (const s of strategies) {
@@ -319,25 +374,34 @@ async function embedAll(
 
     for (const s of strategies) {
       const shards = store.shards.get(s.name)!;
+      const scorer = opts.scorers.get(s.name);
+      const unscored = (j: ImageJob, r: string) => scorer !== undefined && r === scorer.recipe && scorer.needs(j.cacheKey!);
       const todo: ImageJob[] = [];
       for (const j of chunk) {
         if (failures.has(j.ref.path)) continue;
         const cached = [...j.recipes].filter((r) => shards.get(r)!.has(j.cacheKey!)).length;
         store.fromCache += cached;
-        if (cached < j.recipes.size) todo.push(j);
+        if (cached < j.recipes.size || [...j.recipes].some((r) => unscored(j, r))) todo.push(j);
       }
       if (todo.length === 0) continue;
       const crops = await alignedCrops(s, todo, cropShards.get(s.alignKey)!, decode, failures);
       for (const r of opts.recipes) {
         const shard = shards.get(r)!;
-        const items = todo.filter((j) => j.recipes.has(r) && crops.has(j.ref.path) && !shard.has(j.cacheKey!));
-        if (items.length === 0) continue;
-        const faces: AlignedFace[] = [];
-        for (const [i, j] of items.entries()) {
+        const degraded = todo.filter((j) => j.recipes.has(r) && crops.has(j.ref.path) && (!shard.has(j.cacheKey!) || unscored(j, r)));
+        if (degraded.length === 0) continue;
+        const allFaces: AlignedFace[] = [];
+        for (const j of degraded) {
           const crop = crops.get(j.ref.path)!;
-          const image = r === 'original' ? crop.image : await degrade(crop.image, r, deriveSeed(opts.seed, j.ref.key), { codec: config.codec });
-          faces.push({ image, alignment: 'given', sourceIndex: i });
+          // A mixed-size recipe becomes this image's own width here (seeded by its key).
+          const concrete = resolveRecipe(r, opts.seed, j.ref.key).recipe;
+          const image = concrete === 'original' ? crop.image : await degrade(crop.image, concrete, deriveSeed(opts.seed, j.ref.key), { codec: config.codec });
+          allFaces.push({ image, alignment: 'given', sourceIndex: 0 });
         }
+        const toScore = degraded.map((j, i) => ({ cacheKey: j.cacheKey!, face: allFaces[i] })).filter((_, i) => unscored(degraded[i], r));
+        if (toScore.length) await scorer!.score(toScore);
+        const items = degraded.filter((j) => !shard.has(j.cacheKey!));
+        if (items.length === 0) continue;
+        const faces = degraded.flatMap((j, i) => (shard.has(j.cacheKey!) ? [] : [allFaces[i]])).map((f, i) => ({ ...f, sourceIndex: i }));
         const embedded = await embedIsolated(s.built, faces, opts.flip);
         embedded.forEach((e, i) => {
           const job = items[i];
@@ -456,6 +520,27 @@ function identify(s: Strategy, plan: ProtocolPlan, dataset: IdentificationDatase
     metrics,
     breakdowns: breakdowns.length ? breakdowns : undefined,
   };
+}
+
+/** The quality protocol for one strategy: probes degraded to their drawn widths against the HR gallery. */
+function assessQuality(s: Strategy, plan: QualityPlan, seed: number, dataset: IdentificationDataset, failures: Map<string, Failure>, store: EmbeddingStore, scorer: QualityScorer): QualityEntry {
+  const ok = (path: string) => !failures.has(path);
+  const gallery = [...dataset.gallery, ...dataset.distractors].filter((i) => ok(i.path));
+  const probes = dataset.probes.filter((i) => ok(i.path)).map((item) => ({
+    key: item.key,
+    identity: item.identity,
+    size: resolveRecipe(plan.recipe, seed, item.key).size,
+    degraded: embeddingOf(store, s.name, plan.recipe, item.path)!.embedding,
+    hr: embeddingOf(store, s.name, 'original', item.path)!.embedding,
+    scores: scorer.scores(store.jobs.get(item.path)!.cacheKey!),
+  }));
+  const metrics = qualityMetrics(
+    probes,
+    gallery.map((i) => ({ identity: i.identity, embedding: embeddingOf(store, s.name, 'original', i.path)!.embedding })),
+    scorer.describe(),
+    { fmr: plan.fmr, fractions: plan.fractions },
+  );
+  return { strategy: s.name, protocol: 'quality', degradation: plan.recipe, sizeRange: plan.sizeRange, ...metrics };
 }
 
 function verifyPairs(s: Strategy, size: number, recipe: string, pairs: PairsDataset, failures: Map<string, Failure>, store: EmbeddingStore): VerificationEntry {
