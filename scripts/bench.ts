@@ -44,8 +44,11 @@ for (let r = 0; r < reps; r++) {
   alignPerFace.push(stageMs.align / faces.length);
 }
 
-// Embedding at batch 1 and 32 (faces repeated to fill 32), pipeline vs raw onnxruntime.
-const batch32 = Array.from({ length: 32 }, (_, i) => faces[i % faces.length]);
+// Embedding at batch 1 and 32 (faces repeated to fill 32), pipeline vs raw onnxruntime. Only the
+// faces aligned at the full 112 px: smaller ones (kept at native resolution) would make the pipeline
+// resize them while the raw tensor below reads 112x112 pixels that they do not have.
+const full = faces.filter((f) => f.image.width === 112 && f.image.height === 112);
+const batch32 = Array.from({ length: 32 }, (_, i) => full[i % full.length]);
 const d = modelDescriptors.embedding;
 const session = await ort.InferenceSession.create(readFileSync(d.url), { intraOpNumThreads: threads });
 function rawTensor(fs: AlignedFace[]): ort.Tensor {

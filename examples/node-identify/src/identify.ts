@@ -6,8 +6,8 @@
 // Only public APIs of @squint/core, @squint/node and @squint/models are used.
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
-import { createGallery, resize, type Box } from '@squint/core';
-import { createDefaultPipeline } from '@squint/models';
+import { createGallery, resize } from '@squint/core';
+import { createDefaultPipeline, iou } from '@squint/models';
 import { createNodeRuntime } from '@squint/node';
 
 const photoPath = process.argv[2] ?? createRequire(import.meta.url).resolve('@vladmandic/face-api/demo/sample1.jpg');
@@ -38,16 +38,11 @@ const small = resize(photo, Math.round(photo.width * scale), Math.round(photo.he
 // 3. Detect and identify in the small photo.
 const [found] = await pipeline.identifyImages([small], gallery, 2);
 
-// Ground truth by position: a detection is the enrolled face whose shrunk box it overlaps most.
-const overlap = (a: Box, b: Box) => {
-  const w = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
-  const h = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
-  return (w * h) / (a.width * a.height + b.width * b.height - w * h);
-};
+// Ground truth by position: an enrolled face was found when a detection overlaps its shrunk box (IoU >= 0.3).
 const rows = enrolled.map((f, i) => {
   const b = f.face.box!;
   const truth = { x: b.x * scale, y: b.y * scale, width: b.width * scale, height: b.height * scale };
-  const hit = found.find((d) => d.face.box && overlap(d.face.box, truth) >= 0.3);
+  const hit = found.find((d) => d.face.box && iou(d.face.box, truth) >= 0.3);
   const [first, second] = hit?.matches ?? [];
   return {
     face: names[i],

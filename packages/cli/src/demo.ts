@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createGallery, resize, type AlignedFace, type Box, type FaceEmbedding, type RgbImage } from '@squint/core';
+import { createGallery, resize, type Box, type FaceEmbedding, type RgbImage } from '@squint/core';
+import { iou } from '@squint/models';
 import type { CliContext } from './context';
 import { startProgress } from './progress';
 
@@ -44,15 +45,6 @@ export interface DemoResult {
   enrolled: DemoFace[];
   distances: DemoDistance[];
   totalMs: number;
-}
-
-export function iou(a: Box, b: Box): number {
-  const x1 = Math.max(a.x, b.x);
-  const y1 = Math.max(a.y, b.y);
-  const x2 = Math.min(a.x + a.width, b.x + b.width);
-  const y2 = Math.min(a.y + a.height, b.y + b.height);
-  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-  return inter / (a.width * a.height + b.width * b.height - inter || 1);
 }
 
 /** Smallest face (box height, px) the demo enrols from the full-resolution photos. */
@@ -135,6 +127,3 @@ export async function runDemo(ctx: CliContext, options: { distances: number[]; p
   progress.stop();
   return { photos: files, enrolled, distances, totalMs: performance.now() - t0 };
 }
-
-/** The AlignedFace type is re-exported for the report's crop rendering. */
-export type { AlignedFace };

@@ -90,10 +90,7 @@ describe('collectEnrolItems', () => {
 
 describe('mixed folders', () => {
   it('enrols loose images next to identity folders by their file names', () => {
-    const root = mkdtempSync(join(tmpdir(), 'squint-mixed-'));
-    mkdirSync(join(root, 'Ann'));
-    writeFileSync(join(root, 'Ann', 'a.jpg'), '');
-    writeFileSync(join(root, 'Bob_0001.jpg'), '');
+    const root = tree(['Ann/a.jpg', 'Bob_0001.jpg', '._Bob_0001.jpg', '.hidden/x.jpg']);
     const items = collectEnrolItems([root]);
     expect(items.map((i) => i.identity).sort()).toEqual(['Ann', 'Bob']);
   });

@@ -63,6 +63,6 @@ export async function enroll(ctx: CliContext, paths: string[], options: EnrollOp
   progress.stop();
   if (report.enrolled.length > 0) await saveGallery(gallery, options.gallery);
   report.identities = gallery.size;
-  report.embeddings = gallery.identities().reduce((n, id) => n + gallery.embeddingsOf(id).length, 0);
+  report.embeddings = gallery.count;
   return report;
 }

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { SquintError, type PipelineSpec, type Registry, type StrategySpec } from '@squint/core';
 import {
-  loadDatasetSpec, loadPairs, parseDatasetSpec, PROTOCOL_NAMES, runEvaluation,
+  loadDatasetSpec, loadPairs, parseDatasetSpec, PROTOCOL_NAMES, RESULT_FILES, runEvaluation,
   type EvalProgress, type EvalResults, type EvalStrategy, type ImageKind, type JpegCodec, type ProtocolName,
 } from '@squint/eval';
 import { createNodeRuntime, encodeImage, loadImage } from '@squint/node';
@@ -220,7 +220,7 @@ async function runEvalCommand(
   if (ctx.json) ctx.out(JSON.stringify(summary(results), null, 2));
   else {
     ctx.out(summaryTable(results));
-    ctx.out(`\nWrote ${['results.json', 'report.md', 'report.html'].map((f) => join(opts.out, f)).join(', ')}`);
+    ctx.out(`\nWrote ${RESULT_FILES.map((f) => join(opts.out, f)).join(', ')}`);
   }
   return 0;
 }

@@ -4,5 +4,5 @@ export { collectEnrolItems, identityFromFile, type EnrolItem } from './enrol-ite
 export { enroll, type EnrollOptions, type EnrollReport } from './enroll';
 export { identify, type IdentifyOptions, type IdentifyReport } from './identify';
 export { verify, type VerifyReport } from './verify';
-export { runDemo, iou, DEMO_PHOTOS_DIR, type DemoResult, type DemoDistance } from './demo';
+export { runDemo, DEMO_PHOTOS_DIR, type DemoResult, type DemoDistance } from './demo';
 export { demoHtml, demoTable } from './demo-report';

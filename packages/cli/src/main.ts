@@ -1,6 +1,7 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import writeFileAtomic from 'write-file-atomic';
 import { isSquintError } from '@squint/core';
 import { createContext } from './context';
 import { demoHtml, demoTable } from './demo-report';
@@ -20,12 +21,6 @@ const num = (v: string) => {
   if (!Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
   return n;
 };
-
-/** Writes via a temporary file + rename so a crash never leaves half a report. */
-async function writeAtomic(path: string, text: string): Promise<void> {
-  await writeFile(`${path}.tmp`, text);
-  await rename(`${path}.tmp`, path);
-}
 
 /**
  * Builds the `squint` program. Each action resolves to an exit code: 1 when some items failed
@@ -103,12 +98,13 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
       const r = await runDemo(await createContext(g), { distances: opts.sizes, progress: !g.json });
       await mkdir(opts.out, { recursive: true });
       const html = join(opts.out, 'demo-report.html');
-      await writeAtomic(html, await demoHtml(r));
+      // Temporary file + rename: a crash never leaves half a report.
+      await writeFileAtomic(html, await demoHtml(r));
       const summary = {
         photos: r.photos.length, enrolled: r.enrolled.length, seconds: +(r.totalMs / 1000).toFixed(1),
         distances: r.distances.map(({ probes, ...d }) => ({ ...d, ms: Math.round(d.ms), probes: probes.map(({ lrCrop, ...p }) => p) })),
       };
-      await writeAtomic(join(opts.out, 'demo-results.json'), JSON.stringify(summary, null, 2));
+      await writeFileAtomic(join(opts.out, 'demo-results.json'), JSON.stringify(summary, null, 2));
       if (g.json) out(JSON.stringify(summary, null, 2));
       else {
         out(`Enrolled ${r.enrolled.length} faces from ${r.photos.length} photos at full resolution; identified again at each simulated distance:\n`);

@@ -1,3 +1,5 @@
+import { SquintError } from './errors';
+
 /**
  * The one pixel format every stage speaks: 8-bit RGB, interleaved, row-major, no padding.
  * Runtimes (@squint/node, @squint/web) decode files, buffers and browser images into it.
@@ -10,9 +12,12 @@ export interface RgbImage {
 }
 
 export function createImage(width: number, height: number, data?: Uint8Array): RgbImage {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {
+    throw new SquintError('INVALID_ARGUMENT', `image size must be non-negative integers, got ${width}x${height}`);
+  }
   const size = width * height * 3;
   if (data && data.length !== size) {
-    throw new RangeError(`RGB image ${width}x${height} needs ${size} bytes, got ${data.length}`);
+    throw new SquintError('INVALID_ARGUMENT', `RGB image ${width}x${height} needs ${size} bytes (width x height x 3), got ${data.length}`);
   }
   return { width, height, data: data ?? new Uint8Array(size) };
 }

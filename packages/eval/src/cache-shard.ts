@@ -1,5 +1,6 @@
-import { appendFile, mkdir, open, stat, truncate, writeFile, type FileHandle } from 'node:fs/promises';
+import { appendFile, mkdir, open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 
 export interface CacheShardOptions {
   /**
@@ -33,7 +34,7 @@ export class CacheShard {
     await mkdir(dir, { recursive: true });
     const shard = new CacheShard(join(dir, `${name}.bin`), options.lazy ?? false);
     // The sidecar says what the opaque name stands for, for a person looking into the folder.
-    await writeFile(join(dir, `${name}.json`), JSON.stringify(meta, null, 2) + '\n');
+    await writeFileAtomic(join(dir, `${name}.json`), JSON.stringify(meta, null, 2) + '\n');
     await shard.load();
     return shard;
   }

@@ -1,11 +1,11 @@
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   createPipelineFromSpec, dot, flipHorizontal, isSquintError, l2normalize, SquintError,
   type AlignedFace, type AlignmentMethod, type InferenceRuntime, type Pipeline, type PipelineSpec, type Registry, type RgbImage,
 } from '@squint/core';
+import writeFileAtomic from 'write-file-atomic';
 import { alignForEval } from './aligned-crops';
-import { writeFileAtomic } from './atomic-write';
 import { CacheShard } from './cache-shard';
 import { decodeCrop, decodeEmbedded, encodeCrop, encodeEmbedded, type AlignedCrop, type EmbeddedFace } from './cached-face';
 import type { IdentificationDataset, ImageKind, ImageRef, PairsDataset } from './datasets/dataset';
@@ -276,8 +276,9 @@ function qualityPlan(options: QualityProtocolOptions | undefined, template: Retu
   return { recipe: mixedSizeRecipe(template, sizeRange), sizeRange: [sizeRange[0], sizeRange[1]], fmr, fractions: [...fractions] };
 }
 
-/** results.json, report.md, report.html, each written atomically. */
+/** results.json, report.md, report.html, each written atomically (temp file + rename): never half a report. */
 export async function writeOutputs(outDir: string, results: EvalResults): Promise<void> {
+  await mkdir(outDir, { recursive: true });
   await writeFileAtomic(join(outDir, 'results.json'), JSON.stringify(results, null, 1) + '\n');
   await writeFileAtomic(join(outDir, 'report.md'), renderReportMarkdown(results));
   await writeFileAtomic(join(outDir, 'report.html'), renderReportHtml(results));

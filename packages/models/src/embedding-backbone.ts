@@ -1,5 +1,5 @@
 import {
-  SquintError, checkModelInputs, resize,
+  SquintError, checkModelInputs, dot, l2normalize, resize,
   type AlignedFace, type Backbone, type InferenceRuntime, type ModelSource, type RgbImage,
 } from '@squint/core';
 import { runBatched } from './batched-run';
@@ -106,16 +106,13 @@ function fit(image: RgbImage, side: number, method: EmbeddingBackboneOptions['re
   return resize(image, side, side, method ?? (shrinking ? 'area' : 'bicubic'));
 }
 
+/** core's l2normalize, with an unusable row reported as the model's fault (MODEL_OUTPUT), not the caller's. */
 function normalise(v: Float32Array, label: string, item: number): Float32Array {
-  let ss = 0;
-  for (let i = 0; i < v.length; i++) ss += v[i] * v[i];
+  const ss = dot(v, v);
   if (!Number.isFinite(ss) || !(ss > 0)) {
     throw new SquintError('MODEL_OUTPUT', `embedding of face ${item} is ${Number.isFinite(ss) ? 'all zeros' : 'NaN/Inf'}; the model or its input normalisation is broken`, { input: label });
   }
-  const inv = 1 / Math.sqrt(ss);
-  const out = new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i] * inv;
-  return out;
+  return l2normalize(v);
 }
 
 function channels(v: number | readonly number[], name: string): number[] {

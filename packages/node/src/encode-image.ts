@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import sharp from 'sharp';
+import writeFileAtomic from 'write-file-atomic';
 import { SquintError, type RgbImage } from '@squint/core';
 
 export type ImageFormat = 'png' | 'jpeg';
@@ -26,7 +27,10 @@ export async function encodeImage(image: RgbImage, format: ImageFormat, options:
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
-/** Writes an RGB image to `.png`, `.jpg` or `.jpeg`, creating the folder if needed. */
+/**
+ * Writes an RGB image to `.png`, `.jpg` or `.jpeg`, creating the folder if needed. The file is
+ * written atomically (temporary file + rename), so a crash never leaves half an image behind.
+ */
 export async function saveImage(image: RgbImage, path: string, options: EncodeImageOptions = {}): Promise<void> {
   const ext = extname(path).toLowerCase();
   const format: ImageFormat | undefined = ext === '.png' ? 'png' : ext === '.jpg' || ext === '.jpeg' ? 'jpeg' : undefined;
@@ -35,7 +39,7 @@ export async function saveImage(image: RgbImage, path: string, options: EncodeIm
   }
   const bytes = await encodeImage(image, format, options);
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, bytes);
+  await writeFileAtomic(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
 }
 
 function unknownFormat(format: never): never {

@@ -1,6 +1,5 @@
 import * as ort from 'onnxruntime-node';
 import { SquintError, type InferenceRuntime, type ModelSession, type ModelSource, type RgbImage, type SessionOptions } from '@squint/core';
-import type { Tensor } from 'onnxruntime-common';
 import { createModelSession } from './model-session';
 import { DEFAULT_PIXEL_LIMIT, loadImage, type ImageInput } from './load-image';
 import { encodeImage, saveImage, type ImageFormat } from './encode-image';
@@ -31,9 +30,9 @@ export function createNodeRuntime(options: NodeRuntimeOptions = {}): NodeRuntime
     throw new SquintError('INVALID_ARGUMENT', `pixelLimit must be a positive number of pixels, got ${pixelLimit}`);
   }
 
-  function tensor(type: 'float32', data: Float32Array, dims: readonly number[]): Tensor;
-  function tensor(type: 'int64', data: BigInt64Array, dims: readonly number[]): Tensor;
-  function tensor(type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: readonly number[]): Tensor {
+  function tensor(type: 'float32', data: Float32Array, dims: readonly number[]): ort.Tensor;
+  function tensor(type: 'int64', data: BigInt64Array, dims: readonly number[]): ort.Tensor;
+  function tensor(type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: readonly number[]): ort.Tensor {
     return new ort.Tensor(type, data, dims);
   }
 

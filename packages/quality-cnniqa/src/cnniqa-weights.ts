@@ -1,4 +1,5 @@
 import { readSafetensors, validateWeights, type WeightMap } from './safetensors';
+import { mulberry32 } from './seeded-random';
 
 /**
  * The two published CNN-IQA networks:
@@ -42,13 +43,7 @@ export function readCnnIqaWeights(bytes: Uint8Array | ArrayBuffer, variant: CnnI
  * and as the starting point of training CNN-IQA on face recognisability.
  */
 export function randomCnnIqaWeights(variant: CnnIqaVariant, seed = 0): WeightMap {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(s ^ (s >>> 15), 1 | s);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   const out: WeightMap = {};
   const shapes = cnnIqaWeightShapes(variant);
   for (const [name, shape] of Object.entries(shapes)) {

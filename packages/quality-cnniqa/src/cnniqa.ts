@@ -88,7 +88,9 @@ export async function createCnnIqa(runtime: InferenceRuntime, options: CnnIqaOpt
       const groups = new Map<string, number[]>();
       images.forEach((img, i) => {
         const key = `${img.width}x${img.height}`;
-        groups.set(key, [...(groups.get(key) ?? []), i]);
+        const group = groups.get(key);
+        if (group) group.push(i);
+        else groups.set(key, [i]);
       });
       const scores = new Array<number>(faces.length);
       for (const indices of groups.values()) {

@@ -1,4 +1,5 @@
 import { SquintError } from '@squint/core';
+import { mulberry32 } from './seeded-random';
 
 export interface PetalAlphaOptions {
   /**
@@ -67,13 +68,7 @@ export function calibrateThreshold(qualities: readonly number[], options: Calibr
 /** Partial Fisher–Yates with mulberry32: the same seed picks the same qualities on every platform. */
 function sampleWithoutReplacement(values: readonly number[], k: number, seed: number): number[] {
   const a = values.slice();
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(s ^ (s >>> 15), 1 | s);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   for (let i = 0; i < k; i++) {
     const j = i + Math.floor(rand() * (a.length - i));
     [a[i], a[j]] = [a[j], a[i]];

@@ -1,4 +1,4 @@
-import { flipHorizontal, SquintError, warpAffine, type AlignedFace, type Backbone, type QualityEstimator, type RgbImage } from '@squint/core';
+import { cosine, flipHorizontal, SquintError, warpAffine, type AlignedFace, type Backbone, type QualityEstimator, type RgbImage } from '@squint/core';
 
 export type Perturbation = 'flip' | 'shift';
 
@@ -72,20 +72,12 @@ export function createStabilityQuality(backbone: Backbone, options: StabilityQua
   };
 }
 
-/** Embeddings are L2-normalised, but normalising again keeps the score a cosine for any backbone. */
+/** Cosine rather than a bare dot product: the score stays a cosine for any backbone, normalised or not. */
 function meanPairwiseCosine(e: readonly Float32Array[]): number {
-  const unit = e.map((v) => {
-    let n = 0;
-    for (let i = 0; i < v.length; i++) n += v[i] * v[i];
-    n = Math.sqrt(n) || 1;
-    return v.map((x) => x / n);
-  });
   let sum = 0, pairs = 0;
-  for (let i = 0; i < unit.length; i++) {
-    for (let j = i + 1; j < unit.length; j++) {
-      let d = 0;
-      for (let k = 0; k < unit[i].length; k++) d += unit[i][k] * unit[j][k];
-      sum += d;
+  for (let i = 0; i < e.length; i++) {
+    for (let j = i + 1; j < e.length; j++) {
+      sum += cosine(e[i], e[j]);
       pairs++;
     }
   }

@@ -143,7 +143,9 @@ export async function createOnnxSuperResolution(runtime: InferenceRuntime, optio
       const groups = new Map<string, number[]>();
       images.forEach((im, i) => {
         const key = `${im.width}x${im.height}`;
-        groups.set(key, [...(groups.get(key) ?? []), i]);
+        const group = groups.get(key);
+        if (group) group.push(i);
+        else groups.set(key, [i]);
       });
       for (const idx of groups.values()) {
         const res = await upscaleGroup(idx.map((i) => images[i]));

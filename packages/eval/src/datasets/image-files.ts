@@ -2,7 +2,10 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { SquintError } from '@squint/core';
 
-/** What sharp's prebuilt binaries decode (the Node runtime's loader). */
+/**
+ * What sharp's prebuilt binaries decode (the Node runtime's loader), plus BMP, which sharp does not:
+ * a BMP in a dataset is listed, so that the run reports it as unreadable rather than skipping it silently.
+ */
 export const DATASET_IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.bmp'];
 
 /** Throws DATASET unless `path` is a folder; `what` names it in the message ("TinyFace root"). */
