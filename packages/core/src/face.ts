@@ -11,10 +11,13 @@ export interface DetectedFace {
 
 /**
  * How a face was brought to the template:
- * - `landmarks`: 5 points from detection/landmarking on the image itself;
+ * - `landmarks`: 5 points from detection/landmarking on the image itself (for a detection smaller
+ *    than PipelineOptions.smallFaceSize: found on an upscaled copy of its surroundings and pulled
+ *    a little toward the box rule's points, see smallFacePrior);
  * - `crop-landmarks`: the input was a face crop; landmarks were found on an upscaled copy;
- * - `crop-template`: the input was a face crop and no landmarks could be trusted; the crop was mapped
- *    to the template by the fixed crop-to-template rule (see alignment.ts);
+ * - `crop-template`: no landmarks could be trusted, so the box was mapped to the template by the
+ *    fixed crop-to-template rule (see alignment.ts): the box of a face crop (the whole crop), or the
+ *    detection box of a face without landmarks (a small face whose points were implausible);
  * - `given`: the caller handed an already aligned face.
  */
 export type AlignmentMethod = 'landmarks' | 'crop-landmarks' | 'crop-template' | 'given';

@@ -20,7 +20,7 @@ export interface PipelineSpec extends Omit<PipelineOptions, 'onStage'> {
   backbone: StrategySpec;
 }
 
-const KEYS = new Set(['detector', 'landmarker', 'aligner', 'preprocessors', 'quality', 'backbone', 'minQuality', 'batchSize', 'cropLandmarkSize']);
+const KEYS = new Set(['detector', 'landmarker', 'aligner', 'preprocessors', 'quality', 'backbone', 'minQuality', 'batchSize', 'cropLandmarkSize', 'smallFaceSize', 'smallFacePrior']);
 
 export async function createPipelineFromSpec(
   spec: PipelineSpec,
@@ -44,6 +44,6 @@ export async function createPipelineFromSpec(
       quality: await make('quality', spec.quality),
       backbone: await registry.create('backbone', spec.backbone, runtime),
     },
-    { minQuality: spec.minQuality, batchSize: spec.batchSize, cropLandmarkSize: spec.cropLandmarkSize, onStage: context.onStage },
+    { minQuality: spec.minQuality, batchSize: spec.batchSize, cropLandmarkSize: spec.cropLandmarkSize, smallFaceSize: spec.smallFaceSize, smallFacePrior: spec.smallFacePrior, onStage: context.onStage },
   );
 }

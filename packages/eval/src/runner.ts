@@ -154,12 +154,13 @@ export async function runEvaluation(config: EvalConfig): Promise<EvalResults> {
   const strategies: Strategy[] = [];
   for (const s of config.strategies) {
     const built = await createPipelineFromSpec(s.pipeline, { runtime, registry });
-    const { detector, landmarker, aligner, cropLandmarkSize } = s.pipeline;
+    const { detector, landmarker, aligner, cropLandmarkSize, smallFaceSize, smallFacePrior } = s.pipeline;
     strategies.push({
       ...s,
       built,
       embedKey: stableHash({ spec: s.pipeline, modelId: built.modelId, flip, v: 1 }),
-      alignKey: stableHash({ detector: detector ?? null, landmarker: landmarker ?? null, aligner: aligner ?? null, cropLandmarkSize, v: 1 }),
+      // v2: small detections (< smallFaceSize px) are landmarked on an upscaled copy since core 0.1.
+      alignKey: stableHash({ detector: detector ?? null, landmarker: landmarker ?? null, aligner: aligner ?? null, cropLandmarkSize, smallFaceSize, smallFacePrior, v: 2 }),
     });
   }
 

@@ -11,7 +11,11 @@
 // Alignment error: the five points of the full-resolution landmarks, scaled down into the small
 // photo, are the truth; a strategy's source -> 112-template map T is compared with the map G fitted
 // to those points: mean |T(p) - G(p)| over the five points, in 112-template pixels.
-// Writes packages/models/results/small-face-alignment.json and prints a table.
+// Paired comparison: per strategy, the faces it gets right that the old default (a-box) gets wrong,
+// and the reverse (+won/-lost), which says more than two close rank-1 figures.
+// Strategy h is what Pipeline.detectAndAlign now does for boxes under smallFaceSize (24 px); the
+// `pipeline` column runs the pipeline itself on the same detection, as a check.
+// Writes packages/models/results/small-face-alignment.json and prints the tables.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -116,22 +120,29 @@ const blend = (p: Located, box: Box, w: number): Located => {
 };
 
 interface Strategy { name: string; description: string; locate(image: RgbImage, box: Box): Promise<Located> }
+const up64 = (im: RgbImage, b: Box) => upscaledLandmarks(im, b, 64);
+const flip64 = (im: RgbImage, b: Box) => upscaledLandmarks(im, b, 64, true);
 const STRATEGIES: Strategy[] = [
   { name: 'a-box', description: 'landmark68 on the detection box as is (the old default)', locate: async (im, b) => (await landmarker.locate(im, [b]))[0] },
-  { name: 'b-up64', description: 'landmark68 on a bicubic copy upscaled so the box is 64 px tall', locate: (im, b) => upscaledLandmarks(im, b, 64) },
+  { name: 'b-up64', description: 'landmark68 on a bicubic copy upscaled so the box is 64 px tall', locate: up64 },
   { name: 'b-up128', description: 'as b-up64, box 128 px tall', locate: (im, b) => upscaledLandmarks(im, b, 128) },
   { name: 'c-rule', description: 'box only: crop-to-template rule (CROP_TEMPLATE_RULE)', locate: async () => undefined },
-  { name: 'd-up64-check', description: 'b-up64, and the rule when implausible (plausibleLandmarks)', locate: async (im, b) => plausibleInBox(await upscaledLandmarks(im, b, 64), b) },
-  { name: 'e-blend25', description: 'b-up64 points 25% + rule points 75%', locate: async (im, b) => blend(await upscaledLandmarks(im, b, 64), b, 0.25) },
-  { name: 'e-blend50', description: 'b-up64 points 50% + rule points 50%', locate: async (im, b) => blend(await upscaledLandmarks(im, b, 64), b, 0.5) },
-  { name: 'e-blend75', description: 'b-up64 points 75% + rule points 25%', locate: async (im, b) => blend(await upscaledLandmarks(im, b, 64), b, 0.75) },
-  { name: 'f-up64-flip', description: 'b-up64 averaged with its mirror image', locate: (im, b) => upscaledLandmarks(im, b, 64, true) },
+  { name: 'd-up64-check', description: 'b-up64, and the rule when implausible (plausibleLandmarks)', locate: async (im, b) => plausibleInBox(await up64(im, b), b) },
+  { name: 'e-box-blend75', description: 'a-box points 75% + rule points 25%', locate: async (im, b) => blend((await landmarker.locate(im, [b]))[0], b, 0.75) },
+  { name: 'e-up64-blend50', description: 'b-up64 points 50% + rule points 50%', locate: async (im, b) => blend(await up64(im, b), b, 0.5) },
+  { name: 'e-up64-blend75', description: 'b-up64 points 75% + rule points 25%', locate: async (im, b) => blend(await up64(im, b), b, 0.75) },
+  { name: 'f-up64-flip', description: 'b-up64 averaged with its mirror image (mirror, locate, mirror back, swap left/right)', locate: flip64 },
+  { name: 'g-flip-blend60', description: 'f-up64-flip points 60% + rule points 40%', locate: async (im, b) => blend(await flip64(im, b), b, 0.6) },
+  { name: 'g-flip-blend75', description: 'f-up64-flip points 75% + rule points 25%', locate: async (im, b) => blend(await flip64(im, b), b, 0.75) },
+  { name: 'g-flip-blend90', description: 'f-up64-flip points 90% + rule points 10%', locate: async (im, b) => blend(await flip64(im, b), b, 0.9) },
+  { name: 'h-up64-check-blend75', description: 'd-up64-check points 75% + rule points 25% (the rule alone when implausible): what the pipeline now does below smallFaceSize', locate: async (im, b) => blend(plausibleInBox(await up64(im, b), b), b, 0.75) },
 ];
 /** Not strategies but references: perfect alignment, and whatever Pipeline.detectAndAlign now does. */
 const GIVEN = 'given';
 const GIVEN_ALL = 'given-all';
 const PIPELINE = 'pipeline';
 const COLUMNS = [...STRATEGIES.map((s) => s.name), PIPELINE, GIVEN];
+const BASE = 'a-box';
 
 // ---------------------------------------------------------------------------------------------
 // Cases: one small face with its truth.
@@ -146,7 +157,11 @@ interface Case {
   truthPoints: Point[];
 }
 
-interface Tally { found: number; faces: number; correct: Record<string, number>; errSum: Record<string, number>; errN: Record<string, number>; pipelineMethods: Record<string, number> }
+interface Tally {
+  found: number; faces: number; correct: Record<string, number>; errSum: Record<string, number>; errN: Record<string, number>; pipelineMethods: Record<string, number>;
+  /** Columns that got each found face right, for paired comparisons. */
+  hits: Set<string>[];
+}
 
 const scalePoint = ([x, y]: Point, sx: number, sy: number): Point => [(x + 0.5) * sx - 0.5, (y + 0.5) * sy - 0.5];
 const scaleBox = (b: Box, sx: number, sy: number): Box => ({ x: b.x * sx, y: b.y * sy, width: b.width * sx, height: b.height * sy });
@@ -179,7 +194,7 @@ async function evaluate(cases: Case[], gallery: Gallery, tally: Tally, pick: 'io
     const [faces] = await detector!.detect([small]);
     const [pipelined] = await pipeline.detectAndAlign([small]);
     const used = new Set<number>();
-    const aligned: { column: string; face: AlignedFace; identity: string }[] = [];
+    const aligned: { column: string; face: AlignedFace; identity: string; hits?: Set<string> }[] = [];
     for (const c of group) {
       tally.faces++;
       let best = -1;
@@ -201,17 +216,19 @@ async function evaluate(cases: Case[], gallery: Gallery, tally: Tally, pick: 'io
       const givenFace = aligner.align(small, [{ box: c.truthBox, score: 1, landmarks: c.truthPoints }], 0)[0];
       aligned.push({ column: GIVEN_ALL, face: givenFace, identity: c.identity });
       if (best < 0) continue;
-      aligned.push({ column: GIVEN, face: givenFace, identity: c.identity });
       addError(tally, GIVEN, 0);
       used.add(best);
       tally.found++;
+      const hits = new Set<string>();
+      tally.hits.push(hits);
       const box = faces[best].box;
+      aligned.push({ column: GIVEN, face: givenFace, identity: c.identity, hits });
       for (const s of STRATEGIES) {
         const points = await s.locate(small, box);
         const usable = points && points.length === 5 && points.every(([x, y]) => Number.isFinite(x + y));
         const full = usable ? similarityTransform(points!, T112) : cropTemplateTransform(box);
         addError(tally, s.name, pointError(full, c.truthPoints));
-        aligned.push({ column: s.name, face: aligner.align(small, [{ box, score: faces[best].score, landmarks: usable ? points : undefined }], 0)[0], identity: c.identity });
+        aligned.push({ column: s.name, face: aligner.align(small, [{ box, score: faces[best].score, landmarks: usable ? points : undefined }], 0)[0], identity: c.identity, hits });
       }
       // The pipeline's own answer for the same detection (its detections are the detector's).
       const mine = pipelined.find((f) => f.box && f.box.x === box.x && f.box.y === box.y && f.box.width === box.width);
@@ -220,13 +237,16 @@ async function evaluate(cases: Case[], gallery: Gallery, tally: Tally, pick: 'io
         const full = mine.alignment === 'landmarks' || mine.alignment === 'crop-landmarks'
           ? similarityTransform(mine.landmarks!, T112) : cropTemplateTransform(box);
         addError(tally, PIPELINE, pointError(full, c.truthPoints));
-        aligned.push({ column: PIPELINE, face: mine, identity: c.identity });
+        aligned.push({ column: PIPELINE, face: mine, identity: c.identity, hits });
       }
     }
     const embedded = await pipeline.embedAligned(aligned.map((a) => a.face));
     embedded.forEach((e, i) => {
       const top = gallery.search(e.embedding, 1)[0];
-      if (top?.identity === aligned[i].identity) tally.correct[aligned[i].column] = (tally.correct[aligned[i].column] ?? 0) + 1;
+      const a = aligned[i];
+      if (top?.identity !== a.identity) return;
+      tally.correct[a.column] = (tally.correct[a.column] ?? 0) + 1;
+      a.hits?.add(a.column);
     });
   }
 }
@@ -234,7 +254,7 @@ function addError(t: Tally, column: string, e: number) {
   t.errSum[column] = (t.errSum[column] ?? 0) + e;
   t.errN[column] = (t.errN[column] ?? 0) + 1;
 }
-const newTally = (): Tally => ({ found: 0, faces: 0, correct: {}, errSum: {}, errN: {}, pipelineMethods: {} });
+const newTally = (): Tally => ({ found: 0, faces: 0, correct: {}, errSum: {}, errN: {}, pipelineMethods: {}, hits: [] });
 
 // ---------------------------------------------------------------------------------------------
 // Data sets.
@@ -316,7 +336,7 @@ function lfwCases(probes: { image: RgbImage; face: HrFace }[], size: number): Ca
 // ---------------------------------------------------------------------------------------------
 
 const t0 = performance.now();
-const rows: { set: string; size: number; faces: number; found: number; rank1: Record<string, number>; errorPx112: Record<string, number>; pipelineMethods: Record<string, number> }[] = [];
+const rows: { set: string; size: number; faces: number; found: number; rank1: Record<string, number>; errorPx112: Record<string, number>; vsBox: Record<string, string>; pipelineMethods: Record<string, number> }[] = [];
 function row(set: string, size: number, t: Tally) {
   const rank1: Record<string, number> = {};
   const errorPx112: Record<string, number> = {};
@@ -325,7 +345,13 @@ function row(set: string, size: number, t: Tally) {
     errorPx112[c] = t.errN[c] ? +(t.errSum[c] / t.errN[c]).toFixed(2) : NaN;
   }
   rank1[GIVEN_ALL] = t.faces ? +(100 * (t.correct[GIVEN_ALL] ?? 0) / t.faces).toFixed(1) : 0;
-  rows.push({ set, size, faces: t.faces, found: t.found, rank1, errorPx112, pipelineMethods: t.pipelineMethods });
+  // Paired against the old default: faces a column gets right that a-box gets wrong, and vice versa.
+  const vsBox: Record<string, string> = {};
+  for (const c of COLUMNS) {
+    const won = t.hits.filter((h) => h.has(c) && !h.has(BASE)).length, lost = t.hits.filter((h) => !h.has(c) && h.has(BASE)).length;
+    vsBox[c] = `+${won}/-${lost}`;
+  }
+  rows.push({ set, size, faces: t.faces, found: t.found, rank1, errorPx112, vsBox, pipelineMethods: t.pipelineMethods });
   console.error(`${set} ${size}px: ${t.found}/${t.faces} found, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 
@@ -347,7 +373,7 @@ if (!lfw) {
 }
 
 const result = {
-  command: 'node --conditions=@squint/source --import tsx packages/models/scripts/small-face-alignment.ts',
+  command: ['node --conditions=@squint/source --import tsx packages/models/scripts/small-face-alignment.ts', ...process.argv.slice(2)].join(' '),
   seed: SEED,
   sizes: SIZES,
   data: {
@@ -362,7 +388,7 @@ const result = {
     [GIVEN, 'full-resolution landmarks scaled down: perfect alignment (found faces only, like the others)'],
     [GIVEN_ALL, 'as given, over all faces including those the detector missed'],
   ]),
-  notes: 'rank-1 in % of found faces (given-all: of all faces); errorPx112: mean distance of the five true points under the strategy\'s map from where the perfect map puts them, in 112-template px',
+  notes: 'rank-1 in % of found faces (given-all: of all faces); vsBox: +faces this column gets right and a-box wrong / -the reverse; errorPx112: mean distance of the five true points under the strategy\'s map from where the perfect map puts them, in 112-template px',
   rows,
   seconds: Math.round((performance.now() - t0) / 1000),
 };
@@ -370,7 +396,7 @@ mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
 
 const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
-for (const [title, key] of [['rank-1 % (found faces)', 'rank1'], ['alignment error, 112-template px', 'errorPx112']] as const) {
+for (const [title, key] of [['rank-1 % (found faces)', 'rank1'], ['alignment error, 112-template px', 'errorPx112'], ['paired vs a-box: faces won/lost', 'vsBox']] as const) {
   console.log(`\n${title}\n`);
   console.log(line(['set', 'size', 'found', ...COLUMNS]));
   console.log(line(Array(COLUMNS.length + 3).fill('---')));
