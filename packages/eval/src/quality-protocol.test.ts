@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { flipHorizontal, isSquintError, l2normalize, Registry, warpAffine, type AlignedFace, type PipelineSpec, type QualityEstimator, type RgbImage } from '@squint/core';
+import { flipHorizontal, isSquintError, l2normalize, Registry, type AlignedFace, type PipelineSpec, type QualityEstimator, type RgbImage } from '@squint/core';
 import { createNodeRuntime } from '@squint/node';
+import { DEMO_FACES, DEMO_PHOTOS, photoOf } from './demo-faces.fixture';
 import { defaultModels } from '@squint/models';
 import { loadFolderDataset } from './datasets/folder-dataset';
 import type { IdentificationDataset } from './datasets/dataset';
@@ -92,22 +92,7 @@ describe('qualityMetrics', () => {
   });
 });
 
-const DEMO = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo');
 const PIPELINE: PipelineSpec = { detector: 'ultraface', landmarker: 'landmark68', backbone: 'mobilefacenet' };
-// Faces in the face-api demo photos (x, y, width, height), found once with the default detector.
-const FACES: [sample: number, box: [number, number, number, number]][] = [
-  [1, [411, 357, 189, 239]], [1, [828, 425, 204, 231]], [2, [1443, 168, 203, 222]], [4, [990, 178, 175, 251]],
-  [5, [1120, 206, 155, 228]], [6, [259, 482, 211, 275]], [6, [1173, 302, 192, 277]],
-];
-
-/** A 160x160 "photo" around a face: `shift` moves the window, `zoom` changes the margin. */
-function photoOf(src: RgbImage, [x, y, w, h]: number[], shift: number, zoom: number): RgbImage {
-  const side = 1.7 * Math.max(w, h) * zoom;
-  const s = 160 / side;
-  const cx = x + w / 2 + shift * w;
-  const cy = y + h / 2 - shift * h;
-  return warpAffine(src, [s, 0, 80 - s * cx, 0, s, 80 - s * cy], 160, 160, { border: 'replicate' });
-}
 
 /**
  * Two real estimators written for this test (eval cannot depend on the quality package, which
@@ -138,9 +123,9 @@ describe('runEvaluation with the quality protocol', () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'squint-eval-quality-'));
     const photos = new Map<number, RgbImage>();
-    for (const [n] of FACES) if (!photos.has(n)) photos.set(n, await runtime.loadImage(join(DEMO, `sample${n}.jpg`)));
+    for (const [n] of DEMO_FACES) if (!photos.has(n)) photos.set(n, await runtime.loadImage(join(DEMO_PHOTOS, `sample${n}.jpg`)));
     // Seven people, four pictures each (different framing, one mirrored): 7 gallery, 21 probes.
-    for (const [i, [n, box]] of FACES.entries()) {
+    for (const [i, [n, box]] of DEMO_FACES.entries()) {
       const id = `person${i}`;
       mkdirSync(join(root, 'faces', id), { recursive: true });
       const src = photos.get(n)!;

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPipelineFromSpec, flipHorizontal, isSquintError, Registry, resize, warpAffine, type PipelineSpec, type RgbImage } from '@squint/core';
 import { createNodeRuntime } from '@squint/node';
+import { DEMO_FACES, DEMO_PHOTOS, photoOf } from './demo-faces.fixture';
 import { defaultModels } from '@squint/models';
 import { loadFolderDataset } from './datasets/folder-dataset';
 import { loadTinyFace } from './datasets/tinyface';
@@ -13,25 +13,10 @@ import type { IdentificationDataset, PairsDataset } from './datasets/dataset';
 import { embedFaces, runEvaluation, type EvalConfig } from './runner';
 import type { EvalResults } from './results';
 
-const DEMO = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo');
 const PIPELINE: PipelineSpec = { detector: 'ultraface', landmarker: 'landmark68', backbone: 'mobilefacenet' };
 const runtime = createNodeRuntime({ threads: 2 });
 const registry = () => new Registry().use(defaultModels);
 
-// Faces in the face-api demo photos (x, y, width, height), found once with the default detector.
-const FACES: [sample: number, box: [number, number, number, number]][] = [
-  [1, [411, 357, 189, 239]], [1, [828, 425, 204, 231]], [2, [1443, 168, 203, 222]], [4, [990, 178, 175, 251]],
-  [5, [1120, 206, 155, 228]], [6, [259, 482, 211, 275]], [6, [1173, 302, 192, 277]],
-];
-
-/** A 160x160 "photo" around a face: `shift` moves the window, `zoom` changes the margin. */
-function photoOf(src: RgbImage, [x, y, w, h]: number[], shift: number, zoom: number): RgbImage {
-  const side = 1.7 * Math.max(w, h) * zoom;
-  const s = 160 / side;
-  const cx = x + w / 2 + shift * w;
-  const cy = y + h / 2 - shift * h;
-  return warpAffine(src, [s, 0, 80 - s * cx, 0, s, 80 - s * cy], 160, 160, { border: 'replicate' });
-}
 
 let root: string;
 let dataset: IdentificationDataset;
@@ -40,9 +25,9 @@ let pairs: PairsDataset;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'squint-eval-run-'));
   const photos = new Map<number, RgbImage>();
-  for (const [n] of FACES) if (!photos.has(n)) photos.set(n, await runtime.loadImage(join(DEMO, `sample${n}.jpg`)));
+  for (const [n] of DEMO_FACES) if (!photos.has(n)) photos.set(n, await runtime.loadImage(join(DEMO_PHOTOS, `sample${n}.jpg`)));
   // Four people with three pictures each (different framing, one mirrored), three with one.
-  for (const [i, [n, box]] of FACES.entries()) {
+  for (const [i, [n, box]] of DEMO_FACES.entries()) {
     const id = `person${i}`;
     mkdirSync(join(root, 'faces', id), { recursive: true });
     const views = i < 4 ? [photoOf(photos.get(n)!, box, 0, 1), photoOf(photos.get(n)!, box, 0.06, 1.15), flipHorizontal(photoOf(photos.get(n)!, box, -0.04, 0.9))] : [photoOf(photos.get(n)!, box, 0, 1)];
@@ -158,7 +143,7 @@ describe('runEvaluation with the default pipeline', () => {
   it('runs the TinyFace protocol on native crops as small as 15x22 px', async () => {
     const tf = join(root, 'tinyface');
     for (const folder of ['Probe', 'Gallery_Match', 'Gallery_Distractor']) mkdirSync(join(tf, folder), { recursive: true });
-    for (const i of FACES.keys()) {
+    for (const i of DEMO_FACES.keys()) {
       const src = await runtime.loadImage(join(root, 'faces', `person${i}`, `person${i}_1.png`));
       // A tight face crop (TinyFace style), shrunk to surveillance size.
       const crop = warpAffine(src, [1, 0, -45, 0, 1, -35], 70, 100);

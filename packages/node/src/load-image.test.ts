@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SquintError, type RgbImage } from '@squint/core';
 import { loadImage } from './load-image';
+import { failure } from './expect-failure.fixture';
 
 let dir: string;
 beforeAll(async () => {
@@ -27,15 +28,6 @@ function rgbAt(img: RgbImage, x: number, y: number): [number, number, number] {
   return [img.data[i], img.data[i + 1], img.data[i + 2]];
 }
 
-async function failure(promise: Promise<unknown>): Promise<SquintError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(SquintError);
-    return e as SquintError;
-  }
-  throw new Error('expected a SquintError, got success');
-}
 
 /** A 256x256 JPEG with detail everywhere, so that half of it is missing real scan data. */
 async function detailedJpeg(): Promise<Buffer> {

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SquintError, checkModelInputs } from '@squint/core';
 import { createNodeRuntime } from './node-runtime';
+import { failure } from './expect-failure.fixture';
 
 const require = createRequire(import.meta.url);
 const FR_FEATURE = join(dirname(require.resolve('faceplugin-face-recognition-js/package.json')), 'model', 'fr_feature.onnx');
@@ -19,15 +20,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function failure(promise: Promise<unknown>): Promise<SquintError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(SquintError);
-    return e as SquintError;
-  }
-  throw new Error('expected a SquintError, got success');
-}
 
 /** A deterministic pseudo-face input: (x - 127) / 128 of a smooth pattern. */
 function input(runtime: ReturnType<typeof createNodeRuntime>) {
